@@ -1,0 +1,15 @@
+import { randomBytes } from "node:crypto";
+import { TableStore } from "../../src/storage/tables";
+
+/** Returns the connection string of the run's Azurite, started by the global setup. */
+export function testConnectionString(): string {
+  const value = process.env.TEST_STORAGE_CONNECTION_STRING;
+  if (!value) throw new Error("TEST_STORAGE_CONNECTION_STRING is not set: run the tests through jest's global setup.");
+  return value;
+}
+
+/** Returns a table store with a fresh random prefix, so each test sees empty tables. */
+export function testTables(label = "t"): TableStore {
+  const prefix = `${label.replace(/[^A-Za-z]/g, "").slice(0, 6) || "t"}${randomBytes(4).toString("hex")}`;
+  return new TableStore({ connectionString: testConnectionString(), prefix });
+}
