@@ -1,6 +1,13 @@
 import type { IncidentSource, Priority, Severity } from "../intake/incident";
 
+/**
+ * Handler types. The JSON Schema in `schema.ts` validates every handler; these types describe the
+ * same shape, and a test checks that both list the same properties.
+ */
+
 export type Autonomy = "reader" | "autonomous";
+
+export type OnApprovalTimeout = "escalate" | "deny";
 
 /** Filters of a handler; every list is optional and all present ones must match (AND). */
 export interface HandlerMatch {
@@ -8,14 +15,22 @@ export interface HandlerMatch {
   priorities?: Priority[];
   severities?: Severity[];
   services?: string[];
-  resourceTypes?: string[];
+  alertRules?: string[];
   subscriptions?: string[];
   resourceGroups?: string[];
-  alertRules?: string[];
+  resourceTypes?: string[];
   titleIncludes?: string[];
   titleExcludes?: string[];
   titleRegex?: string;
   tags?: Record<string, string>;
+}
+
+/** Approval settings as configured; `toHandler` fills the omitted ones. */
+export interface HandlerApprovalConfig {
+  /** Minutes an approval request stays open; may be fractional. */
+  timeoutMinutes?: number;
+  approvers?: string[];
+  onTimeout?: OnApprovalTimeout;
 }
 
 /** An incident handler as configured; the name comes from the URL or the file key. */
@@ -26,8 +41,9 @@ export interface HandlerConfig {
   autonomy: Autonomy;
   /** Allowed tool names; omitted means the default set for the autonomy level, `[]` analysis only. */
   tools?: string[];
+  /** Free text for the LLM analyst. */
   instructions?: string;
-  approval?: { timeoutMinutes?: number; approvers?: string[]; onTimeout?: "escalate" | "deny" };
+  approval?: HandlerApprovalConfig;
   probe?: { url?: string; allowedHosts?: string[] };
   notify?: { webhookUrl?: string };
   /** Upper bound for `appService.scaleOut`. */
@@ -45,5 +61,5 @@ export interface Handler extends HandlerConfig {
   order: number;
   match: HandlerMatch;
   tools: string[];
-  approval: { timeoutMinutes: number; approvers: string[]; onTimeout: "escalate" | "deny" };
+  approval: { timeoutMinutes: number; approvers: string[]; onTimeout: OnApprovalTimeout };
 }

@@ -8,8 +8,11 @@ export function testConnectionString(): string {
   return value;
 }
 
-/** Returns a table store with a fresh random prefix, so each test sees empty tables. */
-export function testTables(label = "t"): TableStore {
-  const prefix = `${label.replace(/[^A-Za-z]/g, "").slice(0, 6) || "t"}${randomBytes(4).toString("hex")}`;
+/**
+ * Returns a table store with a fresh random prefix, so each test sees empty tables; with
+ * `exactPrefix` the label is the prefix, to reopen the tables of an earlier store.
+ */
+export function testTables(label = "t", options: { exactPrefix?: boolean } = {}): TableStore {
+  const prefix = options.exactPrefix ? label : `${label.replace(/[^A-Za-z]/g, "").slice(0, 6) || "t"}${randomBytes(4).toString("hex")}`;
   return new TableStore({ connectionString: testConnectionString(), prefix });
 }

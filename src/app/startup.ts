@@ -1,0 +1,13 @@
+import type { Services } from "./services";
+import type { Logger } from "./logger";
+
+/**
+ * Prepares storage-backed configuration before the app takes alerts: creates the tables the
+ * intake path needs and loads the handlers.
+ */
+export async function prepareApp(services: Services, logger: Logger): Promise<void> {
+  await services.tables.table("incidents");
+  await services.tables.table("threads");
+  // TODO: load handlers from HANDLERS_FILE and create the quickstart handler.
+  void logger;
+}

@@ -1,0 +1,113 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { TokenCredential } from "@azure/core-auth";
+import { featureNotices, readSettings, setSettings, type Settings } from "../config/settings";
+import { Services, setServices } from "../app/services";
+import { allRoutes } from "../app/routes";
+import type { Logger } from "../app/logger";
+import { TableStore } from "../storage/tables";
+import { workflow } from "../workflow/workflow";
+import type { WorkflowRegistry } from "../workflow/registry";
+import { LocalDurableRuntime } from "./durable";
+import { freePort, startAzurite, type RunningAzurite } from "./azurite";
+import { createLocalServer } from "./server";
+import { localSigningKey } from "./signingKey";
+import { prepareApp } from "../app/startup";
+
+export interface LocalHostOptions {
+  /** Environment to read settings from (already merged with local.settings.json). */
+  env: Record<string, string | undefined>;
+  logger: Logger;
+  /** Port to listen on; 0 picks a free one. Defaults to the PORT setting. */
+  port?: number;
+  /** Table store to use instead of one built from the settings (tests). */
+  tables?: TableStore;
+  azureCredential?: TokenCredential;
+  registry?: WorkflowRegistry;
+}
+
+export interface LocalHost {
+  url: string;
+  settings: Settings;
+  services: Services;
+  runtime: LocalDurableRuntime;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the agent without the Functions host: Azurite when no storage is configured, the local
+ * durable runtime (resuming unfinished incidents), and an HTTP server on 127.0.0.1 serving the
+ * same handlers as the Functions registrations.
+ */
+export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
+  const { logger } = options;
+  const env = { ...options.env };
+  let azurite: RunningAzurite | undefined;
+
+  let settings = readSettings(env);
+  if (!options.tables && !settings.storageConnectionString && !settings.storageAccountName && !settings.storageTableServiceUri) {
+    azurite = await startAzurite({ location: settings.localStoragePath, services: "all" });
+    const where = settings.localStoragePath === ":memory:" ? "in memory" : `in ${settings.localStoragePath}`;
+    logger.log(`Started Azurite for the local host on 127.0.0.1:${azurite.ports.table} (tables), data ${where}.`);
+    env.AzureWebJobsStorage = azurite.connectionString;
+  }
+  if (!settings.approvals.signingKey) {
+    const generated = localSigningKey(settings.localStoragePath);
+    env.APPROVAL_SIGNING_KEY = generated.key;
+    logger.log(
+      generated.source === "memory"
+        ? "APPROVAL_SIGNING_KEY is not set: created a random key for this run; approval links end with the process."
+        : `APPROVAL_SIGNING_KEY is not set: using a generated key kept in ${settings.localStoragePath}.`,
+    );
+  }
+  // PUBLIC_BASE_URL defaults to the local address, so the port is settled before the settings.
+  const requestedPort = options.port ?? settings.port;
+  const port = requestedPort === 0 ? await freePort() : requestedPort;
+  env.PORT = String(port);
+  settings = readSettings(env);
+  setSettings(settings);
+
+  let runtime: LocalDurableRuntime | undefined;
+  const services = new Services(settings, () => runtime!, { tables: options.tables, azureCredential: options.azureCredential });
+  runtime = new LocalDurableRuntime({ registry: options.registry ?? workflow, tables: services.tables, logger });
+  setServices(services);
+
+  let server: Server | undefined;
+  try {
+    await prepareApp(services, logger);
+    for (const notice of featureNotices(settings)) logger.log(notice);
+    await runtime.resume();
+
+    server = createLocalServer({ routes: allRoutes(), logger });
+    await new Promise<void>((resolve, reject) => {
+      server!.once("error", reject);
+      server!.listen(port, "127.0.0.1", () => resolve());
+    });
+  } catch (error) {
+    await runtime.stop();
+    await azurite?.stop();
+    throw error;
+  }
+
+  const address = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${address.port}`;
+
+  let stopped = false;
+  return {
+    url,
+    settings,
+    services,
+    runtime,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await new Promise<void>((resolve) => {
+        server!.closeAllConnections?.();
+        server!.close(() => resolve());
+      });
+      await runtime!.stop();
+      setServices(undefined);
+      await azurite?.stop();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import type { HttpRoute } from "../app/http";
+
+export interface RouteMatch {
+  route: HttpRoute;
+  params: Record<string, string>;
+}
+
+interface CompiledRoute {
+  route: HttpRoute;
+  pattern: RegExp;
+  names: string[];
+}
+
+/**
+ * Matches request paths against Functions route templates (`incidents/{incidentKey}/thread`), as
+ * the Functions host does: `{name}` is one path segment, `{*name}` the rest of the path, and
+ * literal segments compare case-insensitively.
+ */
+export class Router {
+  private readonly compiled: CompiledRoute[];
+
+  constructor(routes: HttpRoute[], private readonly prefix = "api") {
+    this.compiled = routes.map((route) => compile(route));
+  }
+
+  /** Returns the route for `method` and `path`, `method-not-allowed` when only the method differs, or undefined. */
+  match(method: string, path: string): RouteMatch | "method-not-allowed" | undefined {
+    const prefix = `/${this.prefix}/`;
+    if (!path.toLowerCase().startsWith(prefix)) return undefined;
+    const rest = path.slice(prefix.length).replace(/\/+$/, "");
+    let methodMismatch = false;
+    for (const candidate of this.compiled) {
+      const found = candidate.pattern.exec(rest);
+      if (!found) continue;
+      if (!candidate.route.methods.includes(method.toUpperCase() as never)) {
+        methodMismatch = true;
+        continue;
+      }
+      const params: Record<string, string> = {};
+      candidate.names.forEach((name, index) => {
+        params[name] = decodeURIComponent(found[index + 1]);
+      });
+      return { route: candidate.route, params };
+    }
+    return methodMismatch ? "method-not-allowed" : undefined;
+  }
+}
+
+function compile(route: HttpRoute): CompiledRoute {
+  const names: string[] = [];
+  const source = route.route
+    .split("/")
+    .map((segment) => {
+      const parameter = /^\{(\*?)([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?\}$/.exec(segment);
+      if (!parameter) return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      names.push(parameter[2]);
+      return parameter[1] === "*" ? "(.+)" : "([^/]+)";
+    })
+    .join("/");
+  return { route, pattern: new RegExp(`^${source}$`, "i"), names };
+}
