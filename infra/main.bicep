@@ -52,6 +52,9 @@ param pagerDutyFromEmail string = ''
 @description('PagerDuty user id of the agent; empty means the app looks it up from pagerDutyFromEmail (PAGERDUTY_AGENT_USER_ID).')
 param pagerDutyAgentUserId string = ''
 
+@description('PagerDuty REST API base URL; empty means https://api.pagerduty.com. EU accounts use https://api.eu.pagerduty.com (PAGERDUTY_API_URL).')
+param pagerDutyApiUrl string = ''
+
 // Scale.
 
 @description('Always-ready instances for the durable trigger group, so orchestrations start without a cold start.')
@@ -88,29 +91,40 @@ var tags = {
   'azd-env-name': environmentName
 }
 
+// Names are fixed before deployment (not read from module outputs), so role assignment names and
+// What-If predictions do not depend on runtime values.
+var appResourceGroupName = empty(resourceGroupName) ? '${abbrs.resourcesResourceGroups}${environmentName}' : resourceGroupName
+var identityName = '${abbrs.managedIdentityUserAssignedIdentities}${resourceToken}'
+var identityResourceId = '${subscription().id}/resourceGroups/${appResourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${identityName}'
+var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
+var keyVaultName = '${abbrs.keyVaultVaults}${resourceToken}'
+var logAnalyticsName = '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+var applicationInsightsName = '${abbrs.insightsComponents}${resourceToken}'
 var serviceName = 'agent'
 var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
+var alertResponderRoleName = guid(subscription().id, environmentName, 'alert-responder')
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}'
 var actionGroupName = '${abbrs.insightsActionGroups}${resourceToken}'
 
 var watchedGroupNames = filter(map(split(watchedResourceGroups, ','), group => trim(group)), group => !empty(group))
 
 // Secret name in Key Vault for each app setting, kept only for the secrets that are set.
-var secretValues = [
+var keyVaultSecrets = [
   { setting: 'PAGERDUTY_API_KEY', secret: 'pagerduty-api-key', isSet: !empty(pagerDutyApiKey) }
   { setting: 'PAGERDUTY_WEBHOOK_SECRET', secret: 'pagerduty-webhook-secret', isSet: !empty(pagerDutyWebhookSecret) }
   { setting: 'APPROVAL_SIGNING_KEY', secret: 'approval-signing-key', isSet: !empty(approvalSigningKey) }
   { setting: 'AZURE_MONITOR_WEBHOOK_TOKEN', secret: 'azure-monitor-webhook-token', isSet: !empty(azureMonitorWebhookToken) }
 ]
 var keyVaultReferenceSettings = toObject(
-  filter(secretValues, entry => entry.isSet),
+  filter(keyVaultSecrets, entry => entry.isSet),
   entry => entry.setting,
   entry => entry.secret
 )
 
 var pagerDutySettings = union(
   empty(pagerDutyFromEmail) ? {} : { PAGERDUTY_FROM_EMAIL: pagerDutyFromEmail },
-  empty(pagerDutyAgentUserId) ? {} : { PAGERDUTY_AGENT_USER_ID: pagerDutyAgentUserId }
+  empty(pagerDutyAgentUserId) ? {} : { PAGERDUTY_AGENT_USER_ID: pagerDutyAgentUserId },
+  empty(pagerDutyApiUrl) ? {} : { PAGERDUTY_API_URL: pagerDutyApiUrl }
 )
 
 var openAiSettings = deployOpenAi
@@ -121,7 +135,7 @@ var openAiSettings = deployOpenAi
   : {}
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
-  name: empty(resourceGroupName) ? '${abbrs.resourcesResourceGroups}${environmentName}' : resourceGroupName
+  name: appResourceGroupName
   location: location
   tags: tags
 }
@@ -130,7 +144,7 @@ module identity 'core/identity.bicep' = {
   scope: rg
   name: 'identity'
   params: {
-    name: '${abbrs.managedIdentityUserAssignedIdentities}${resourceToken}'
+    name: identityName
     location: location
     tags: tags
   }
@@ -140,7 +154,7 @@ module storage 'core/storage.bicep' = {
   scope: rg
   name: 'storage'
   params: {
-    name: '${abbrs.storageStorageAccounts}${resourceToken}'
+    name: storageAccountName
     location: location
     tags: tags
     deploymentContainerName: deploymentContainerName
@@ -151,8 +165,8 @@ module monitoring 'core/monitoring.bicep' = {
   scope: rg
   name: 'monitoring'
   params: {
-    logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
-    applicationInsightsName: '${abbrs.insightsComponents}${resourceToken}'
+    logAnalyticsName: logAnalyticsName
+    applicationInsightsName: applicationInsightsName
     location: location
     tags: tags
   }
@@ -162,7 +176,7 @@ module keyVault 'core/keyvault.bicep' = {
   scope: rg
   name: 'key-vault'
   params: {
-    name: '${abbrs.keyVaultVaults}${resourceToken}'
+    name: keyVaultName
     location: location
     tags: tags
   }
@@ -172,40 +186,52 @@ module pagerDutyApiKeySecret 'core/keyvault-secret.bicep' = if (!empty(pagerDuty
   scope: rg
   name: 'secret-pagerduty-api-key'
   params: {
-    keyVaultName: keyVault.outputs.name
+    keyVaultName: keyVaultName
     name: 'pagerduty-api-key'
     value: pagerDutyApiKey
   }
+  dependsOn: [
+    keyVault
+  ]
 }
 
 module pagerDutyWebhookSecretSecret 'core/keyvault-secret.bicep' = if (!empty(pagerDutyWebhookSecret)) {
   scope: rg
   name: 'secret-pagerduty-webhook-secret'
   params: {
-    keyVaultName: keyVault.outputs.name
+    keyVaultName: keyVaultName
     name: 'pagerduty-webhook-secret'
     value: pagerDutyWebhookSecret
   }
+  dependsOn: [
+    keyVault
+  ]
 }
 
 module approvalSigningKeySecret 'core/keyvault-secret.bicep' = if (!empty(approvalSigningKey)) {
   scope: rg
   name: 'secret-approval-signing-key'
   params: {
-    keyVaultName: keyVault.outputs.name
+    keyVaultName: keyVaultName
     name: 'approval-signing-key'
     value: approvalSigningKey
   }
+  dependsOn: [
+    keyVault
+  ]
 }
 
 module webhookTokenSecret 'core/keyvault-secret.bicep' = if (!empty(azureMonitorWebhookToken)) {
   scope: rg
   name: 'secret-azure-monitor-webhook-token'
   params: {
-    keyVaultName: keyVault.outputs.name
+    keyVaultName: keyVaultName
     name: 'azure-monitor-webhook-token'
     value: azureMonitorWebhookToken
   }
+  dependsOn: [
+    keyVault
+  ]
 }
 
 module access 'app/access.bicep' = {
@@ -213,11 +239,17 @@ module access 'app/access.bicep' = {
   name: 'access'
   params: {
     principalId: identity.outputs.principalId
-    storageAccountName: storage.outputs.name
-    applicationInsightsName: monitoring.outputs.applicationInsightsName
-    logAnalyticsWorkspaceName: monitoring.outputs.logAnalyticsWorkspaceName
-    keyVaultName: keyVault.outputs.name
+    identityResourceId: identityResourceId
+    storageAccountName: storageAccountName
+    applicationInsightsName: applicationInsightsName
+    logAnalyticsWorkspaceName: logAnalyticsName
+    keyVaultName: keyVaultName
   }
+  dependsOn: [
+    storage
+    monitoring
+    keyVault
+  ]
 }
 
 module openAi 'app/openai.bicep' = if (deployOpenAi) {
@@ -228,6 +260,7 @@ module openAi 'app/openai.bicep' = if (deployOpenAi) {
     location: empty(openAiLocation) ? location : openAiLocation
     tags: tags
     principalId: identity.outputs.principalId
+    identityResourceId: identityResourceId
     modelName: openAiModelName
     modelVersion: openAiModelVersion
     capacity: openAiCapacity
@@ -245,14 +278,14 @@ module api 'app/api.bicep' = {
     serviceName: serviceName
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
-    storageAccountName: storage.outputs.name
+    storageAccountName: storageAccountName
     blobEndpoint: storage.outputs.blobEndpoint
     queueEndpoint: storage.outputs.queueEndpoint
     tableEndpoint: storage.outputs.tableEndpoint
     deploymentContainerName: storage.outputs.deploymentContainerName
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     logAnalyticsCustomerId: monitoring.outputs.logAnalyticsCustomerId
-    keyVaultName: keyVault.outputs.name
+    keyVaultName: keyVaultName
     keyVaultReferenceSettings: keyVaultReferenceSettings
     extraSettings: union({ AGENT_WRITES_ENABLED: agentWritesEnabled ? 'true' : 'false' }, pagerDutySettings, openAiSettings)
     durableAlwaysReadyInstances: durableAlwaysReadyInstances
@@ -271,8 +304,9 @@ module api 'app/api.bicep' = {
 }
 
 module alertResponderRole 'app/alert-responder-role.bicep' = if (!empty(watchedGroupNames)) {
-  name: 'alert-responder-role'
+  name: 'alert-responder-role-${resourceToken}'
   params: {
+    name: alertResponderRoleName
     roleName: 'SRE agent alert responder (${environmentName}, ${resourceToken})'
     assignableScopes: map(watchedGroupNames, group => '${subscription().id}/resourceGroups/${group}')
   }
@@ -281,12 +315,16 @@ module alertResponderRole 'app/alert-responder-role.bicep' = if (!empty(watchedG
 module watchedGroupAccess 'app/watched-group-access.bicep' = [
   for group in watchedGroupNames: {
     scope: resourceGroup(group)
-    name: 'watched-access-${uniqueString(group)}'
+    name: 'watched-access-${resourceToken}-${uniqueString(group)}'
     params: {
       principalId: identity.outputs.principalId
-      alertResponderRoleId: alertResponderRole!.outputs.id
+      identityResourceId: identityResourceId
+      alertResponderRoleName: alertResponderRoleName
       allowRemediation: allowRemediation
     }
+    dependsOn: [
+      alertResponderRole
+    ]
   }
 ]
 
@@ -297,9 +335,12 @@ module actionGroup 'app/action-group.bicep' = if (wireActionGroup) {
     name: actionGroupName
     shortName: 'sreagent'
     tags: tags
-    functionAppName: api.outputs.name
+    functionAppName: functionAppName
     webhookToken: azureMonitorWebhookToken
   }
+  dependsOn: [
+    api
+  ]
 }
 
 // azd stores these outputs in the environment; the deploy hooks read them.

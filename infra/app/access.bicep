@@ -3,6 +3,9 @@
 // assignment is scoped to one resource; none is at resource group or subscription scope.
 
 param principalId string
+
+@description('Resource id of the identity; it seeds the role assignment names, which must be known before deployment.')
+param identityResourceId string
 param storageAccountName string
 param applicationInsightsName string
 param logAnalyticsWorkspaceName string
@@ -46,7 +49,7 @@ resource vault 'Microsoft.KeyVault/vaults@2024-11-01' existing = {
 resource storageAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for roleId in storageRoles: {
     scope: storage
-    name: guid(storage.id, principalId, roleId)
+    name: guid(storage.id, identityResourceId, roleId)
     properties: {
       principalId: principalId
       principalType: 'ServicePrincipal'
@@ -57,7 +60,7 @@ resource storageAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
 
 resource telemetryAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: applicationInsights
-  name: guid(applicationInsights.id, principalId, roles.monitoringMetricsPublisher)
+  name: guid(applicationInsights.id, identityResourceId, roles.monitoringMetricsPublisher)
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'
@@ -68,7 +71,7 @@ resource telemetryAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
 // LOG_ANALYTICS_WORKSPACE_ID points at this workspace, so log evidence can query it.
 resource workspaceAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: workspace
-  name: guid(workspace.id, principalId, roles.logAnalyticsReader)
+  name: guid(workspace.id, identityResourceId, roles.logAnalyticsReader)
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'
@@ -78,7 +81,7 @@ resource workspaceAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
 
 resource secretsAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: vault
-  name: guid(vault.id, principalId, roles.keyVaultSecretsUser)
+  name: guid(vault.id, identityResourceId, roles.keyVaultSecretsUser)
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'

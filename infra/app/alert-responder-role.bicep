@@ -5,14 +5,17 @@
 
 targetScope = 'subscription'
 
-@description('Role name, unique in the tenant.')
+@description('Role definition name, a GUID.')
+param name string
+
+@description('Display name, unique in the tenant.')
 param roleName string
 
 @description('Resource ids of the resource groups where the role may be assigned.')
 param assignableScopes array
 
 resource role 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
-  name: guid(subscription().id, roleName)
+  name: name
   properties: {
     roleName: roleName
     description: 'Read Azure Monitor alerts and change their state. Used by the SRE incident agent.'

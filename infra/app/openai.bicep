@@ -6,6 +6,9 @@ param location string
 param tags object = {}
 param principalId string
 
+@description('Resource id of the identity; it seeds the role assignment name, which must be known before deployment.')
+param identityResourceId string
+
 param modelName string
 param modelVersion string
 
@@ -51,7 +54,7 @@ resource deployment 'Microsoft.CognitiveServices/accounts/deployments@2024-10-01
 
 resource openAiAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: account
-  name: guid(account.id, principalId, cognitiveServicesOpenAiUser)
+  name: guid(account.id, identityResourceId, cognitiveServicesOpenAiUser)
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'

@@ -4,8 +4,11 @@
 
 param principalId string
 
-@description('Resource id of the alert responder custom role.')
-param alertResponderRoleId string
+@description('Resource id of the identity; it seeds the role assignment names, which must be known before deployment.')
+param identityResourceId string
+
+@description('Name (a GUID) of the alert responder custom role definition.')
+param alertResponderRoleName string
 
 @description('Grants Website Contributor and Virtual Machine Contributor, so approved restarts and scaling can run.')
 param allowRemediation bool = false
@@ -20,21 +23,15 @@ var remediationRoles = [
   '9980e02c-c2be-4d73-94e8-173b1dc7cf3c' // Virtual Machine Contributor
 ]
 
-var roleDefinitionIds = concat(
-  map(readRoles, roleId => subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)),
-  [alertResponderRoleId],
-  allowRemediation
-    ? map(remediationRoles, roleId => subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId))
-    : []
-)
+var roleNames = concat(readRoles, [alertResponderRoleName], allowRemediation ? remediationRoles : [])
 
 resource access 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
-  for roleDefinitionId in roleDefinitionIds: {
-    name: guid(resourceGroup().id, principalId, roleDefinitionId)
+  for roleName in roleNames: {
+    name: guid(resourceGroup().id, identityResourceId, roleName)
     properties: {
       principalId: principalId
       principalType: 'ServicePrincipal'
-      roleDefinitionId: roleDefinitionId
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleName)
     }
   }
 ]

@@ -4,22 +4,15 @@ import type { Handler } from "../handlers/handler";
 import type { Incident } from "../intake/incident";
 import type { Evidence } from "../investigation/evidence";
 import type { Assessment } from "./assessment";
+import { assessWithLlm } from "./llm";
+import { assessWithRules } from "./rules";
 
-/** Produces the assessment of `incident` from its evidence. */
-export async function analyzeIncident(
-  _services: Services,
-  incident: Incident,
-  _handler: Handler,
-  evidence: Evidence[],
-  _logger: Logger,
-): Promise<Assessment> {
-  // TODO: replaced by the rule-based and LLM analysts with guardrails.
-  const failing = evidence.filter((item) => item.findings?.healthy === false);
-  if (incident.status === "resolved") {
-    return { verdict: "false_positive", confidence: 0.6, summary: "The alert resolved before the analysis.", likelyCause: "Transient condition.", citedEvidence: [], recommendedActions: [], analyst: "rules" };
-  }
-  if (failing.length > 0) {
-    return { verdict: "actionable", confidence: 0.7, summary: "The health probe fails.", likelyCause: "The service is unhealthy.", citedEvidence: failing.map((item) => item.id), recommendedActions: [], analyst: "rules" };
-  }
-  return { verdict: "inconclusive", confidence: 0.3, summary: "The evidence does not settle whether the alert is real.", likelyCause: "Unknown.", citedEvidence: evidence.map((item) => item.id), recommendedActions: [], analyst: "rules" };
+/**
+ * Produces the assessment of `incident` from its evidence: the LLM analyst when a provider is
+ * configured (it falls back to the rules on its own), the rule-based analyst otherwise. The
+ * recommended actions are proposals; the caller applies the guardrails.
+ */
+export async function analyzeIncident(services: Services, incident: Incident, handler: Handler, evidence: Evidence[], logger: Logger): Promise<Assessment> {
+  if (services.settings.llm.provider) return assessWithLlm(services, incident, handler, evidence, logger);
+  return assessWithRules(incident, handler, evidence);
 }

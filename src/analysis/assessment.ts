@@ -19,4 +19,6 @@ export interface Assessment {
   /** `rules` or `llm:<model>`, with `fallback` when the LLM failed and the rules decided. */
   analyst: string;
   tokenUsage?: { prompt: number; completion: number };
+  /** Remarks about how the assessment was made, for example why the LLM's answer was not used. */
+  notes?: string[];
 }

@@ -1,5 +1,6 @@
 import type { Services } from "./services";
 import type { Logger } from "./logger";
+import { ensureHandlers } from "../handlers/ensure";
 
 /**
  * Prepares storage-backed configuration before the app takes alerts: creates the tables the
@@ -8,6 +9,6 @@ import type { Logger } from "./logger";
 export async function prepareApp(services: Services, logger: Logger): Promise<void> {
   await services.tables.table("incidents");
   await services.tables.table("threads");
-  // TODO: load handlers from HANDLERS_FILE and create the quickstart handler.
-  void logger;
+  const handlers = await ensureHandlers(services, logger);
+  if (handlers.quickstartCreated) logger.log("Created the quickstart handler: reader mode, every incident, every tool behind approval.");
 }

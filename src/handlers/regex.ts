@@ -5,9 +5,9 @@ export const MAX_TITLE_REGEX_LENGTH = 500;
 export const TITLE_REGEX_FLAGS = "i";
 
 /**
- * Returns why `pattern` cannot be used as a title regex, or undefined when it can: it must compile
- * as a JavaScript regular expression and must not repeat a group that itself contains an unbounded
- * repeat, such as `(a+)+`, because such patterns can take exponential time on some titles.
+ * Returns why `pattern` cannot be used as a title regex, or undefined when it can. The pattern
+ * must compile as a JavaScript regular expression. It must not repeat a group that itself contains
+ * an unbounded repeat, such as `(a+)+`, because such patterns can take exponential time.
  */
 export function titleRegexProblem(pattern: string): string | undefined {
   if (pattern.length > MAX_TITLE_REGEX_LENGTH) {
@@ -16,7 +16,7 @@ export function titleRegexProblem(pattern: string): string | undefined {
   try {
     new RegExp(pattern, TITLE_REGEX_FLAGS);
   } catch (error) {
-    return `is not a valid regular expression: ${(error as Error).message}`;
+    return `is not a valid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, "")}`;
   }
   const nested = findNestedRepeat(pattern);
   if (nested !== undefined) {

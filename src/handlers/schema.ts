@@ -3,6 +3,7 @@ import { TOOL_NAMES } from "../tools/catalog";
 import { PRIORITIES, SEVERITIES } from "../intake/incident";
 import type { HandlerConfig } from "./handler";
 import { titleRegexProblem } from "./regex";
+import { PATTERNS, urlProblem } from "./formats";
 import { describeViolation, type Violation } from "./violations";
 
 export type { Violation };
@@ -32,27 +33,11 @@ export interface SchemaNode {
   exclusiveMinimum?: number;
 }
 
-/** Handler names: they appear in URLs and table keys. */
-export const HANDLER_NAME_PATTERN = "^[A-Za-z0-9_-]{1,64}$";
+export const HANDLER_NAME_PATTERN = PATTERNS.name.pattern;
 
 export const MAX_INSTRUCTIONS_LENGTH = 4000;
 
 export const SOURCES = ["azure-monitor", "pagerduty"] as const;
-
-/** Readable descriptions of the schema's patterns, for violation messages. */
-export const PATTERN_DESCRIPTIONS: Record<string, string> = {
-  [HANDLER_NAME_PATTERN]: "1 to 64 letters, digits, '-' or '_'",
-  "^[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}$": "a subscription id (a GUID such as 00000000-0000-0000-0000-000000000000)",
-  "^[-\\w.()\\p{L}]{1,90}$": "a resource group name (not a resource id): up to 90 letters, digits, '-', '_', '.', '(' or ')'",
-  "^[A-Za-z0-9][A-Za-z0-9.-]*(/[A-Za-z0-9][A-Za-z0-9.-]*)+$": "a resource type such as microsoft.web/sites",
-  "^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$": "a host name without scheme, port or path, such as checkout.example.com",
-};
-
-function pattern(description: string): string {
-  const found = Object.entries(PATTERN_DESCRIPTIONS).find(([, text]) => text.startsWith(description));
-  if (!found) throw new Error(`No pattern described as ${description}.`);
-  return found[0];
-}
 
 const text: SchemaNode = { type: "string", minLength: 1, maxLength: 256 };
 
@@ -74,15 +59,15 @@ const matchSchema: SchemaNode = {
     services: list(text, "Matches when the incident's service (the Azure monitoring service or the PagerDuty service name) is one of them."),
     alertRules: list(text, "Matches when the name of the alert rule that fired is one of them."),
     subscriptions: list(
-      { type: "string", pattern: pattern("a subscription id") },
+      { type: "string", pattern: PATTERNS.subscription.pattern },
       "Subscription ids; matches when a target resource is in one of them.",
     ),
     resourceGroups: list(
-      { type: "string", pattern: pattern("a resource group name") },
+      { type: "string", pattern: PATTERNS.resourceGroup.pattern },
       "Resource group names; matches when a target resource is in one of them.",
     ),
     resourceTypes: list(
-      { type: "string", maxLength: 256, pattern: pattern("a resource type") },
+      { type: "string", maxLength: 256, pattern: PATTERNS.resourceType.pattern },
       "Resource types such as microsoft.web/sites; matches when a target resource has one of them.",
     ),
     titleIncludes: list(text, "Matches when the title contains at least one of these texts."),
@@ -169,11 +154,11 @@ export const handlerSchema: SchemaNode = {
       description: "HTTP health probe for the investigation.",
       additionalProperties: false,
       properties: {
-        url: { type: "string", format: "http-url", description: "URL to probe when the alert names none." },
+        url: { type: "string", format: "http-url", description: "URL to probe when neither the alert nor its target resource names one." },
         allowedHosts: {
           type: "array",
-          description: "Hosts a probe URL from the alert may point at; a URL on another host is not probed.",
-          items: { type: "string", maxLength: 253, pattern: pattern("a host name") },
+          description: "Hosts the health probe may reach; when set, a probe URL on any other host is not probed.",
+          items: { type: "string", maxLength: 253, pattern: PATTERNS.host.pattern },
           maxItems: 50,
           uniqueItems: true,
         },
@@ -181,13 +166,13 @@ export const handlerSchema: SchemaNode = {
     },
     notify: {
       type: "object",
-      description: "Where to announce the agent's findings besides the incident's platform.",
+      description: "Where the agent reaches people besides the incident's platform.",
       additionalProperties: false,
       properties: {
         webhookUrl: {
           type: "string",
           format: "webhook-url",
-          description: "Chat webhook (for example a Teams or Slack incoming webhook). https only, except http on a loopback address.",
+          description: "Teams or Slack incoming webhook for messages to people, such as approval links. https only, except http on a loopback address.",
         },
       },
     },
@@ -213,24 +198,8 @@ export const handlerSchema: SchemaNode = {
   },
 };
 
-/** Returns why `value` is not an acceptable URL for `format`, or undefined when it is. */
-export function urlProblem(value: string, format: "http-url" | "webhook-url"): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return "is not an absolute URL";
-  }
-  if (url.username || url.password) return "must not contain a user name or password";
-  if (format === "http-url") {
-    return url.protocol === "http:" || url.protocol === "https:" ? undefined : "must be an http or https URL";
-  }
-  if (url.protocol === "https:") return undefined;
-  const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
-  return url.protocol === "http:" && loopback ? undefined : "must be an https URL (http is allowed on a loopback address only)";
-}
-
-const ajv = new Ajv({ allErrors: true, strict: true });
+// `verbose` puts the failing schema node on each error, so messages can list what is allowed.
+const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
 ajv.addFormat("title-regex", { type: "string", validate: (value: string) => titleRegexProblem(value) === undefined });
 ajv.addFormat("http-url", { type: "string", validate: (value: string) => urlProblem(value, "http-url") === undefined });
 ajv.addFormat("webhook-url", { type: "string", validate: (value: string) => urlProblem(value, "webhook-url") === undefined });
@@ -243,13 +212,13 @@ export type HandlerValidation = { valid: true; config: HandlerConfig } | { valid
 export function validateHandlerConfig(value: unknown): HandlerValidation {
   if (validateSchema(value)) return { valid: true, config: structuredClone(value) };
   const errors = (validateSchema.errors ?? []) as ErrorObject[];
-  return { valid: false, violations: uniqueViolations(errors.flatMap((error) => describeViolation(error, handlerSchema, value))) };
+  return { valid: false, violations: uniqueViolations(errors.flatMap(describeViolation)) };
 }
 
 /** Returns why `name` cannot name a handler, or undefined when it can. */
 export function handlerNameProblem(name: string): string | undefined {
   if (new RegExp(HANDLER_NAME_PATTERN).test(name)) return undefined;
-  return `Handler name "${name.slice(0, 100)}" is invalid: use ${PATTERN_DESCRIPTIONS[HANDLER_NAME_PATTERN]}.`;
+  return `Handler name "${name.slice(0, 100)}" is invalid: use ${PATTERNS.name.description}.`;
 }
 
 /** Formats violations as one line each: `/pointer: message`. */

@@ -1,32 +1,27 @@
 import type { Incident } from "../intake/incident";
 import type { Services } from "../app/services";
-import type { Handler } from "./handler";
+import { compareHandlers, evaluate, type HandlerEvaluation, type RoutingDecision } from "./match";
+import { formatViolations } from "./schema";
+import { readHandlers } from "./store";
 
-/** How one handler fared when an incident was routed. */
-export interface HandlerEvaluation {
-  name: string;
-  order: number;
-  result: "matched" | "not-matched" | "not-evaluated" | "disabled";
-  /** For `not-matched`: the first filter that failed and why. */
-  reason?: string;
-}
+export type { HandlerEvaluation, RoutingDecision };
 
-export interface RoutingDecision {
-  handler: Handler | null;
-  evaluations: HandlerEvaluation[];
-}
+/**
+ * Chooses the handler for `incident` from the stored handlers: the first enabled handler, in
+ * order, whose filters all pass. A stored handler that fails the schema takes no incidents and is
+ * listed as `disabled` with the reason.
+ */
+export async function selectHandler(services: Services, incident: Incident): Promise<RoutingDecision> {
+  const { handlers, invalid } = await readHandlers(services);
+  const decision = evaluate(handlers, incident);
 
-/** Chooses the handler for `incident`: the first enabled handler, in order, whose filters all pass. */
-export async function selectHandler(_services: Services, _incident: Incident): Promise<RoutingDecision> {
-  // TODO: replaced by the handler store and matching; until then every incident gets a reader-mode catch-all.
-  const handler: Handler = {
-    name: "quickstart",
-    enabled: true,
-    order: 1000,
-    match: {},
-    autonomy: "reader",
-    tools: [],
-    approval: { timeoutMinutes: 30, approvers: [], onTimeout: "escalate" },
-  };
-  return { handler, evaluations: [{ name: handler.name, order: handler.order, result: "matched" }] };
+  const unusable: HandlerEvaluation[] = invalid.map((handler) => ({
+    name: handler.name,
+    order: handler.order,
+    result: "disabled",
+    reason: `its stored configuration is invalid (${formatViolations(handler.violations).replace(/\n/g, "; ")}); fix it with PUT /api/handlers/${handler.name}`,
+  }));
+  const evaluations = [...decision.evaluations, ...unusable].sort(compareHandlers);
+
+  return { handler: decision.handler, evaluations };
 }

@@ -42,8 +42,50 @@ export interface AlertCondition {
   windowEnd?: string;
   /** ISO-8601 duration of the evaluation window, for example `PT5M`. */
   windowSize?: string;
-  /** Log Analytics workspace id (GUID) for legacy log alerts. */
+  /** Log Analytics workspace id (GUID) for legacy log alerts, or read from a log alert's API link. */
   workspaceId?: string;
+  /** Application Insights application id (GUID) of a legacy Application Insights log alert. */
+  applicationId?: string;
+  /** Every criterion of a multi-criteria metric or log alert; the top-level fields repeat the first. */
+  criteria?: AlertCriterion[];
+  /**
+   * Service-specific facts as strings: the activity-log operation, caller and status, the health
+   * status of a Resource Health event, Prometheus annotations, Smart Detector values.
+   */
+  facts?: Record<string, string>;
+}
+
+/** One criterion of a metric or log alert rule. */
+export interface AlertCriterion {
+  metricName?: string;
+  metricNamespace?: string;
+  operator?: string;
+  threshold?: number;
+  observedValue?: number;
+  timeAggregation?: string;
+  dimensions?: Array<{ name: string; value: string }>;
+  query?: string;
+}
+
+/** What the PagerDuty webhooks last said about a PagerDuty incident. */
+export interface PagerDutyIncidentState {
+  /** PagerDuty incident id, case as sent (`Q1TESTINC0001A`). */
+  incidentId: string;
+  /** `data.number` of the webhook, the REST API's `incident_number`. */
+  incidentNumber?: number;
+  /** PagerDuty's de-duplication key of the incident (`incident_key`). */
+  dedupKey?: string;
+  /** `triggered`, `acknowledged` or `resolved`. */
+  status?: string;
+  urgency?: string;
+  /** Priority name as PagerDuty shows it, which may be a custom name. */
+  priorityName?: string;
+  serviceId?: string;
+  escalationPolicy?: string;
+  assignees: string[];
+  teams: string[];
+  /** `occurred_at` of the last event applied. */
+  lastEventAt?: string;
 }
 
 /** An alert normalized to one shape, whatever platform sent it. */
@@ -88,4 +130,35 @@ export interface Incident {
   analyzedAt?: string;
   /** Set when a person took over: the agent makes no further writes. */
   takenOverBy?: string;
+  /** ARM id of the Azure alert rule (`essentials.alertRuleID`), when the payload has it. */
+  alertRuleId?: string;
+  /** Azure `signalType`: `Metric`, `Log` or `Activity Log`. */
+  signalType?: string;
+  /**
+   * Resource ids, lower-cased, that the alert names besides its targets: log-alert configuration
+   * items and `_ResourceId` dimensions, the Prometheus `microsoft.resourceid` label. Collectors may
+   * read them; actions stay limited to `targets`.
+   */
+  relatedResources?: string[];
+  /**
+   * True for a record made from a `Resolved` that arrived before its `Fired`: no orchestration runs
+   * for it, and the late `Fired` is ignored.
+   */
+  tombstone?: boolean;
+  /** PagerDuty state of a `pagerduty` incident. */
+  pagerDuty?: PagerDutyIncidentState;
+}
+
+/**
+ * Builds the incident key: `<source>-<id>`, lower-cased, so the same alert gives the same key
+ * whatever letter case the platform used. The id is opaque; `safeKey` makes the key safe for
+ * Table Storage and durable instance ids.
+ */
+export function incidentKeyFor(source: IncidentSource, id: string): string {
+  return `${source}-${id}`.toLowerCase();
+}
+
+/** Maps an Azure severity to a priority: Sev0 → P1 … Sev4 → P5, and no severity → P5. */
+export function priorityForSeverity(severity: Severity | undefined): Priority {
+  return severity === undefined ? "P5" : PRIORITIES[SEVERITIES.indexOf(severity)];
 }

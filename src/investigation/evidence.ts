@@ -33,3 +33,86 @@ export interface Evidence {
   startedAt: string;
   durationMs: number;
 }
+
+/** Findings of the health probe. `healthy` is undefined when the answer settles nothing (a redirect). */
+export interface ProbeFindings {
+  url: string;
+  /** Where the URL came from: `alert`, `resource-tag` or `handler`. */
+  source: string;
+  healthy?: boolean;
+  statusCode?: number;
+  latencyMs?: number;
+  attempts: number;
+}
+
+/** State of a metric against the alert's threshold since the alert fired. */
+export type MetricState = "breaching" | "recovered" | "flapping" | "unknown";
+
+export interface MetricSeriesFindings {
+  /** Dimension values of this series, for example `{ Instance: "rd0003" }`. */
+  dimensions: Record<string, string>;
+  state: MetricState;
+  lastValue?: number;
+  /** The newest points, oldest first. */
+  points: Array<{ time: string; value: number }>;
+}
+
+export interface MetricFindings {
+  metricName: string;
+  aggregation: string;
+  operator?: string;
+  threshold?: number;
+  /** Worst state over all series: breaching, then flapping, then recovered. */
+  state: MetricState;
+  series: MetricSeriesFindings[];
+}
+
+/** One log query that a logs collector ran. */
+export interface LogQueryFindings {
+  /** `alert-window`, `current-window`, `failed-requests` or `exceptions`. */
+  name: string;
+  status: Exclude<ResultStatus, "approval_required" | "not_configured">;
+  rowCount: number;
+  columns: string[];
+  /** The first rows, with long cells shortened. */
+  rows: unknown[][];
+  /** For the alert's own query: whether its condition holds on this result. */
+  conditionHolds?: boolean;
+  /** The value compared with the alert's threshold (row count or the aggregated column). */
+  value?: number;
+  error?: { code?: string; message?: string };
+}
+
+export interface LogFindings {
+  queries: LogQueryFindings[];
+  /** Whether the alert's condition holds now (the current window), or at fire time when only that ran. */
+  conditionHolds?: boolean;
+  failedRequests?: number;
+  exceptions?: number;
+}
+
+export interface ResourceHealthFindings {
+  /** `Available`, `Unavailable`, `Degraded` or `Unknown`. */
+  availabilityState: string;
+  title?: string;
+  summary?: string;
+  reasonType?: string;
+  occurredTime?: string;
+}
+
+export interface ChangeRecord {
+  time: string;
+  operation: string;
+  status?: string;
+  caller?: string;
+  resourceId?: string;
+  isDeployment: boolean;
+  /** Minutes between the change and the alert firing; negative when the change came after. */
+  minutesBeforeFire: number;
+}
+
+export interface ChangeFindings {
+  window: string;
+  changes: ChangeRecord[];
+  deployments: number;
+}

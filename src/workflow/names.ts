@@ -7,7 +7,14 @@ export const ACTIVITY = {
   planInvestigation: "planInvestigation",
   collectEvidence: "collectEvidence",
   analyze: "analyzeIncident",
-  act: "actOnIncident",
+  planActions: "planActions",
+  requestApproval: "requestApproval",
+  settleApproval: "settleApproval",
+  supersedeApprovals: "supersedeApprovals",
+  executeAction: "executeAction",
+  setIncidentStatus: "setIncidentStatus",
+  assessRecovery: "assessRecovery",
+  planClosing: "planClosing",
   close: "closeIncident",
 } as const;
 
@@ -21,4 +28,13 @@ export const EVENT = {
 /** Input of the incident orchestrator. */
 export interface IncidentOrchestrationInput {
   incidentKey: string;
+  /**
+   * Minutes between a remediation and its verification when the handler sets no
+   * `verifyAfterMinutes`; the starter passes the VERIFY_DELAY_MINUTES setting, because
+   * orchestrators never read settings. Fractional values are allowed. Defaults to 5.
+   */
+  verifyDelayMinutes?: number;
 }
+
+/** Verification delay used when neither the handler nor the orchestration input sets one. */
+export const DEFAULT_VERIFY_DELAY_MINUTES = 5;

@@ -37,11 +37,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const host = await startLocalHost({ env, logger: options.logger ?? silentLogger, port: 0, tables, azureCredential: options.azureCredential });
 
   async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-    const bytes = body instanceof Uint8Array || typeof body === "string" ? body : JSON.stringify(body);
+    // Raw bytes go out unchanged, because PagerDuty signatures cover the exact bytes.
+    const bytes = typeof body === "string" ? body : body instanceof Uint8Array ? new Blob([body as Uint8Array<ArrayBuffer>]) : JSON.stringify(body);
     const response = await fetch(`${host.url}${path}`, {
       method: "POST",
       headers: { "content-type": "application/json", ...headers },
-      body: bytes as BodyInit,
+      body: bytes,
     });
     const text = await response.text();
     let json: unknown;

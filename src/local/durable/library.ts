@@ -1,7 +1,7 @@
 /**
  * The internal parts of durable-functions 3.5.0 that the local runtime drives. The package has no
- * `exports` map, so these paths resolve; they are not public API, which is why `durable-functions`
- * is pinned to an exact version and the tests replay real histories through them.
+ * `exports` map, so these paths resolve. They are not public API, so `durable-functions` is pinned
+ * to an exact version and the tests replay real histories through them.
  *
  * - `Orchestrator` is the class the Functions host drives: history in, actions out.
  * - After a replay, the orchestrator's `taskOrchestrationExecutor.openTasks` maps each task id the
@@ -65,7 +65,7 @@ export interface LibraryRetryableTask extends LibraryTask {
   error?: { message?: string; failureDetails?: { errorType?: string; errorMessage?: string } };
 }
 
-/** What `Orchestrator.listen()` resolves to (`OrchestratorState`). */
+/** The result of the handler from `Orchestrator.listen()` (`OrchestratorState`). */
 export interface OrchestratorState {
   isDone: boolean;
   actions: LibraryAction[][];
@@ -104,7 +104,7 @@ export const HistoryEventType = historyModule.HistoryEventType;
 export const ActionType = actionModule.ActionType;
 
 /**
- * Replay schema V4, the newest that durable-functions 3.5.0 knows. From V3 on, the library needs
+ * Replay schema V4, the newest that durable-functions 3.5.0 defines. From V3 on, the library needs
  * the two timer durations in the trigger payload and splits timers longer than
  * `maximumShortTimerDuration` into several.
  */

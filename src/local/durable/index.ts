@@ -1,0 +1,3 @@
+export { LocalDurableRuntime, type LocalDurableRuntimeOptions } from "./runtime";
+export { DURABLE_TABLE } from "./store";
+export type { HistoryEvent } from "./history";
