@@ -56,8 +56,8 @@ const RULES: Rule[] = [
   { pattern: /\b(gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|sk-[A-Za-z0-9_-]{20,}|xox[abprs]-[A-Za-z0-9-]{10,})\b/g, replace: REDACTED },
 ];
 
-/** Object keys whose string values are dropped whole by `redactDeep`. */
-const SECRET_KEY = new RegExp(`^(?:${SECRET_NAMES}|${QUERY_SECRET_NAMES})$`, "i");
+/** Object keys whose string values are dropped whole by `redactDeep`; `code` and `key` are left out, as error codes and names use them. */
+const SECRET_KEY = new RegExp(`^(?:${SECRET_NAMES}|sig)$`, "i");
 
 /** Returns `text` with keys, connection-string secrets, SAS signatures, bearer tokens and URL passwords replaced by `[REDACTED]`. */
 export function redact(text: string): string {

@@ -9,6 +9,5 @@ import { ensureHandlers } from "../handlers/ensure";
 export async function prepareApp(services: Services, logger: Logger): Promise<void> {
   await services.tables.table("incidents");
   await services.tables.table("threads");
-  const handlers = await ensureHandlers(services, logger);
-  if (handlers.quickstartCreated) logger.log("Created the quickstart handler: reader mode, every incident, every tool behind approval.");
+  await ensureHandlers(services, logger);
 }

@@ -4,7 +4,7 @@ import { getServices, type Services } from "../app/services";
 import { isJsonMediaType, mediaType, parseJsonBody, readRawBody } from "./body";
 import { IntakeExchange } from "./exchange";
 import { openIncident, resolveIncident, type IntakeOutcome } from "./lifecycle";
-import { detectAlertSchema, ENABLE_COMMON_SCHEMA } from "./azureMonitor/schemaDetection";
+import { detectAlertSchema } from "./azureMonitor/schemaDetection";
 import { normalizeAzureAlert, type NormalizedAlert } from "./azureMonitor/normalize";
 import { validateCommonAlert } from "./validation";
 import { intakeStores } from "./stores";
@@ -57,7 +57,7 @@ export async function azureMonitorAlertHandler(request: HttpRequest, context: In
   if (!validation.ok) {
     return exchange.reject(
       400,
-      `Invalid Azure Monitor common alert: ${validation.problems.join("; ")}. Every common-schema alert has data.essentials with an alertId. ${ENABLE_COMMON_SCHEMA}`,
+      `Invalid Azure Monitor common alert: ${validation.problems.join("; ")}. Azure Monitor always sends data.essentials with an alertId, so check what produced this payload.`,
     );
   }
 

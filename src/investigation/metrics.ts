@@ -23,6 +23,14 @@ const AGGREGATIONS: Record<string, "average" | "maximum" | "minimum" | "total" |
   count: "count",
 };
 
+/**
+ * The SDK (arm-monitor 8.0.0) puts `resourceUri` after a slash of its own, so an id with its usual
+ * leading slash would produce `//subscriptions/...`.
+ */
+export function withoutLeadingSlash(resourceId: string): string {
+  return resourceId.replace(/^\/+/, "");
+}
+
 /** Quotes a value for an OData `$filter` string literal. */
 function odataString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
@@ -67,7 +75,7 @@ export async function collectMetrics(context: CollectorContext): Promise<Collect
 
   let response;
   try {
-    response = await monitorClient(context.services, credential, parts.subscriptionId).metrics.list(target, {
+    response = await monitorClient(context.services, credential, parts.subscriptionId).metrics.list(withoutLeadingSlash(target), {
       timespan,
       interval: "PT1M",
       metricnames: condition.metricName,

@@ -20,12 +20,13 @@ export interface MetricChartInput {
   id: string;
 }
 
-const WIDTH = 560;
-const HEIGHT = 180;
-const LEFT = 52;
-const RIGHT = 12;
-const TOP = 12;
-const BOTTOM = 28;
+// Drawing units; the SVG scales to its box, and a width near a phone's keeps the 11-unit labels readable there.
+const WIDTH = 360;
+const HEIGHT = 150;
+const LEFT = 44;
+const RIGHT = 8;
+const TOP = 10;
+const BOTTOM = 24;
 
 interface Point {
   at: number;

@@ -80,6 +80,7 @@ function renderListBody(filters: ListFilters, count: number, rows: SafeHtml): Sa
   return html`<h1>Incidents</h1>
 ${renderFilterForm(filters)}
 <p class="status-line muted small"><span id="list-checked">Newest first.${limited}</span> <span id="list-status" role="status"></span></p>
+<div class="table-scroll">
 <table class="incidents">
 <caption class="sr-only">Incidents, newest first</caption>
 <thead><tr>
@@ -87,7 +88,8 @@ ${renderFilterForm(filters)}
 <th scope="col">Status</th><th scope="col">Verdict</th><th scope="col">Time to acknowledge</th><th scope="col">Time to analysis</th><th scope="col">Created</th>
 </tr></thead>
 <tbody id="incident-rows" data-poll-ms="${POLL_MILLISECONDS}">${rows}</tbody>
-</table>`;
+</table>
+</div>`;
 }
 
 function renderFilterForm(filters: ListFilters): SafeHtml {
@@ -114,16 +116,19 @@ function renderRow(incident: Incident): SafeHtml {
     ? html`${verdictBadge(incident.verdict)} <span class="small muted">${formatConfidence(incident.confidence)}</span>`
     : html`<span class="muted">pending</span>`;
   return html`<tr data-key="${incident.key}">
-<td data-label="Priority">${priorityBadge(incident.priority)}</td>
-<td class="title" data-label="Title"><a href="${threadPath(incident.key)}">${incident.title || incident.key}</a>${
-    incident.service ? html`<br><span class="small muted">${incident.service}</span>` : ""
-  }</td>
-<td data-label="Source">${incident.source}</td>
-<td data-label="Handler">${incident.handlerName ?? html`<span class="muted">none yet</span>`}</td>
-<td data-label="Status">${statusBadge(incident.status)}${takenOver}</td>
-<td data-label="Verdict">${verdict}</td>
-<td class="num" data-label="Time to acknowledge">${formatElapsed(incident.createdAt, incident.acknowledgedAt) || html`<span class="muted">–</span>`}</td>
-<td class="num" data-label="Time to analysis">${formatElapsed(incident.createdAt, incident.analyzedAt) || html`<span class="muted">–</span>`}</td>
-<td class="num" data-label="Created"><time datetime="${incident.createdAt}">${formatTime(incident.createdAt)}</time></td>
+${cell("Priority", priorityBadge(incident.priority))}
+${cell("Title", html`<a href="${threadPath(incident.key)}">${incident.title || incident.key}</a>${incident.service ? html`<br><span class="small muted">${incident.service}</span>` : ""}`, "title")}
+${cell("Source", incident.source)}
+${cell("Handler", incident.handlerName ?? html`<span class="muted">none yet</span>`)}
+${cell("Status", html`${statusBadge(incident.status)}${takenOver}`)}
+${cell("Verdict", verdict)}
+${cell("Time to acknowledge", formatElapsed(incident.createdAt, incident.acknowledgedAt) || html`<span class="muted">–</span>`, "num")}
+${cell("Time to analysis", formatElapsed(incident.createdAt, incident.analyzedAt) || html`<span class="muted">–</span>`, "num")}
+${cell("Created", html`<time datetime="${incident.createdAt}">${formatTime(incident.createdAt)}</time>`, "num")}
 </tr>`;
+}
+
+/** One cell; `data-label` names the column in the narrow-screen card layout, and the `div` keeps the content in one flex item. */
+function cell(label: string, content: SafeHtml | string, className?: string): SafeHtml {
+  return html`<td${className ? html` class="${className}"` : ""} data-label="${label}"><div>${content}</div></td>`;
 }

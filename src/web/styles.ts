@@ -51,7 +51,7 @@ pre { background: var(--code); padding: 8px 10px; border-radius: 6px; overflow-x
 .tone-info { color: var(--info); } .tone-muted { color: var(--muted); }
 
 button, .button {
-  display: inline-block; font: inherit; font-weight: 600; padding: 8px 16px; min-height: 44px;
+  display: inline-flex; align-items: center; justify-content: center; font: inherit; font-weight: 600; padding: 8px 16px; min-height: 44px;
   border-radius: 6px; border: 1px solid var(--line); background: var(--panel); color: var(--text);
   cursor: pointer; text-decoration: none; text-align: center;
 }
@@ -70,9 +70,10 @@ form.filters div { display: flex; flex-direction: column; gap: 4px; }
 .status-line { margin: 0 0 8px; }
 
 table.incidents { width: 100%; border-collapse: collapse; background: var(--panel); border: 1px solid var(--line); border-radius: 8px; }
-table.incidents th, table.incidents td { text-align: left; padding: 8px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
+table.incidents th, table.incidents td { text-align: left; padding: 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 table.incidents th { font-size: 0.85rem; color: var(--muted); font-weight: 600; }
 table.incidents td.title { overflow-wrap: anywhere; min-width: 14em; }
+table.incidents td.num { font-variant-numeric: tabular-nums; }
 table.incidents td.num { white-space: nowrap; }
 @media (max-width: 720px) {
   table.incidents, table.incidents tbody, table.incidents tr, table.incidents td { display: block; width: 100%; }
@@ -80,7 +81,9 @@ table.incidents td.num { white-space: nowrap; }
   table.incidents thead { position: absolute; left: -9999px; }
   table.incidents tr { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; margin-bottom: 10px; padding: 6px 0; }
   table.incidents td { border: 0; padding: 2px 12px; display: flex; gap: 8px; }
-  table.incidents td::before { content: attr(data-label); color: var(--muted); font-size: 0.85rem; min-width: 8.5em; flex-shrink: 0; }
+  table.incidents td::before { content: attr(data-label); color: var(--muted); font-size: 0.85rem; width: 9.5em; flex-shrink: 0; }
+  table.incidents td > div { min-width: 0; overflow-wrap: anywhere; }
+  table.incidents td.num { white-space: normal; }
   table.incidents td.title { font-weight: 600; min-width: 0; }
   table.incidents td.title::before { display: none; }
   table.incidents td.empty::before { display: none; }
@@ -88,7 +91,10 @@ table.incidents td.num { white-space: nowrap; }
 
 .summary-grid { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
 .summary-grid dt { color: var(--muted); }
-.summary-grid dd { margin: 0; overflow-wrap: anywhere; }
+.summary-grid dd { margin: 0; overflow-wrap: anywhere; min-width: 0; }
+@media (max-width: 720px) { .summary-grid { grid-template-columns: 7.5em minmax(0, 1fr); } }
+.panel > h2:first-child { margin-top: 0; }
+.panel > p.text { margin-top: 10px; }
 .incident-head { display: grid; gap: 16px; grid-template-columns: 1fr; }
 @media (min-width: 900px) { .incident-head { grid-template-columns: 2fr 1fr; } }
 .links { display: flex; flex-wrap: wrap; gap: 8px 16px; margin: 8px 0 0; padding: 0; list-style: none; }
@@ -103,11 +109,11 @@ ol.timeline > li.kind-action, ol.timeline > li.kind-verification { border-left-c
 ol.timeline > li.kind-notice, ol.timeline > li.kind-escalated, ol.timeline > li.kind-action-dropped { border-left-color: var(--bad); }
 ol.timeline > li.kind-takeover, ol.timeline > li.kind-human-note { border-left-color: var(--p2); }
 .meta { display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: baseline; font-size: 0.85rem; color: var(--muted); }
-.meta .kind { font-weight: 700; color: var(--text); text-transform: capitalize; }
+.meta .kind { font-weight: 700; color: var(--text); }
 details { margin: 6px 0; }
 details > summary { cursor: pointer; min-height: 32px; padding: 4px 0; overflow-wrap: anywhere; }
 .actions-row { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 8px; }
-.chart { display: block; width: 100%; max-width: 560px; height: auto; margin: 8px 0; }
+.chart { display: block; width: 100%; max-width: 520px; height: auto; margin: 8px 0; }
 .chart .series { fill: none; stroke: var(--info); stroke-width: 2; }
 .chart .threshold { stroke: var(--bad); stroke-width: 1.5; stroke-dasharray: 6 4; }
 .chart .fired { stroke: var(--warn); stroke-width: 1; stroke-dasharray: 2 3; }
