@@ -23,7 +23,7 @@ const PATTERNS: RegExp[] = [
 ];
 
 export interface InjectionFinding {
-  /** Where the text was found, for example `alert description` or `evidence logs-alert`. */
+  /** Place of the text, for example `alert description` or `evidence logs-alert`. */
   source: string;
   /** The matching text, shortened. */
   excerpt: string;

@@ -11,7 +11,7 @@ import { chatClient } from "./llmClient";
 import { buildAnalysisPrompt, functionName, SUBMIT_TOOL } from "./prompt";
 import { assessWithRules } from "./rules";
 
-/** Corrective requests after an unusable answer, before the rule-based analyst decides instead. */
+/** Corrective requests after an unusable reply, before the rule-based analyst decides instead. */
 export const MAX_CORRECTIVE_RETRIES = 2;
 
 type Usage = NonNullable<Assessment["tokenUsage"]>;
@@ -35,7 +35,7 @@ function parseArguments(name: string, raw: string): { ok: true; value: Record<st
   return { ok: true, value: value as Record<string, unknown> };
 }
 
-/** Reads an assessment from a JSON reply, for endpoints that answer in text rather than tool calls. */
+/** Reads an assessment from a JSON reply, for endpoints that reply in text rather than tool calls. */
 function parseContent(content: string | null | undefined): Record<string, unknown> | undefined {
   if (!content) return undefined;
   const unfenced = content.trim().replace(/^```(?:json)?\s*/i, "").replace(/```$/, "");
@@ -118,7 +118,7 @@ function addUsage(total: Usage, completion: OpenAI.ChatCompletion): void {
 
 /**
  * The LLM analyst: one chat completion with the handler's allowed actions as tools, validated. An
- * unusable answer (truncated, malformed arguments, no assessment, invalid assessment) gets at most
+ * unusable reply (truncated, malformed arguments, no assessment, invalid assessment) gets at most
  * `MAX_CORRECTIVE_RETRIES` corrective requests; after that, or when the request fails, the
  * rule-based analyst decides and the assessment says so in `notes`. Token use of every request is
  * summed into `tokenUsage`.
@@ -159,7 +159,7 @@ export async function assessWithLlm(services: Services, incident: Incident, hand
       return { ...parsed.assessment, tokenUsage: usage, ...(notes.length > 0 ? { notes } : {}) };
     }
     problems.push(parsed.problem);
-    logger.warn("LLM answer unusable.", { incidentKey: incident.key, attempt: attempt + 1, problem: parsed.problem });
+    logger.warn("LLM reply unusable.", { incidentKey: incident.key, attempt: attempt + 1, problem: parsed.problem });
     messages = [...prompt.messages, corrective(parsed.problem)];
   }
 

@@ -60,7 +60,7 @@ function create(services: Services): ChatClient {
   throw new LlmNotConfiguredError("No LLM provider is configured.");
 }
 
-/** The chat client, built once per app. Throws `LlmNotConfiguredError` when settings are incomplete. */
+/** Returns the chat client, built once per app. Throws `LlmNotConfiguredError` when settings are incomplete. */
 export function chatClient(services: Services): ChatClient {
   return services.memo("analysis.chatClient", () => create(services));
 }

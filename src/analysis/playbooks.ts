@@ -10,7 +10,7 @@ import type { EvidenceSignals } from "./signals";
  * handler allows; the guardrails check every proposal again.
  */
 
-/** Instance count a scale-out proposes when the handler sets no `maxInstances`; the approver sees it. */
+/** Instance count a scale-out proposes when the handler sets no `maxInstances`; the approval page shows it. */
 export const DEFAULT_SCALE_OUT_INSTANCES = 3;
 
 function allows(handler: Handler, tool: string): boolean {

@@ -25,7 +25,7 @@ Rules:
 - A person or the agent's guardrails check every proposed action; an action outside the incident's targets or the offered tools is dropped.
 - Call ${SUBMIT_TOOL} exactly once with your assessment.`;
 
-/** Share of the budget kept for the model's answer and the request's framing, which the estimate does not see. */
+/** Tokens of the budget kept for the request's framing, which the estimate does not count. */
 const RESERVE_TOKENS = 300;
 /** Rough characters per token for English text and JSON; an estimate, not a tokenizer. */
 const CHARS_PER_TOKEN = 4;

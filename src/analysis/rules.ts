@@ -7,7 +7,8 @@ import { falsePositiveActions, remediationActions } from "./playbooks";
 import { readSignals, type EvidenceSignals, type Signal } from "./signals";
 
 /**
- * The rule-based analyst: deterministic rules over the evidence, no model and no tokens.
+ * Assesses an incident with deterministic rules over the evidence (the rule-based analyst: no
+ * model, no tokens).
  *
  * - Any problem (failing probe, still-breaching metric, unavailable or degraded Resource Health,
  *   the alert's log condition still met, an error spike) makes the incident actionable.

@@ -16,7 +16,7 @@ export interface Signal {
 }
 
 /**
- * What the evidence says, sorted into the facts the analysts and guardrails reason with. A
+ * Facts drawn from the evidence, sorted for the analysts and guardrails. A
  * `problems` entry means the alert is real; `recoveries` mean the alert's own condition no longer
  * holds; `healthy` are independent signs of a working service.
  */

@@ -107,6 +107,13 @@ export async function decideApproval(
   const { stored, signingKey } = found;
   const record = stored.record;
 
+  // A closed request is reported before the form is checked: its page has no form to resend.
+  if (record.state === "expired") return refuse(410, "Approval expired", describeClosed(record), record);
+  if (record.state !== "pending") return refuse(409, record.state === "superseded" ? "Approval superseded" : "Already decided", describeClosed(record), record);
+  if (now.getTime() >= Date.parse(record.expiresAt)) {
+    return refuse(410, "Approval expired", `This approval request expired at ${record.expiresAt}; the agent no longer waits for it.`, record);
+  }
+
   if (!verifyCsrfToken(signingKey, record.approvalId, record.nonce, form.csrf)) {
     return refuse(403, "Form expired", "The form's security token is missing or wrong. Open the approval link again and decide from the fresh page.", record);
   }
@@ -123,11 +130,6 @@ export async function decideApproval(
   }
   if (!isAllowedApprover(identity, record.approvers)) {
     return refuse(403, "Not an approver", `${identity.name} is not among the approvers of this request (${record.approvers.join(", ")}).`, record);
-  }
-
-  if (record.state !== "pending") return refuse(409, "Already decided", describeClosed(record), record);
-  if (now.getTime() >= Date.parse(record.expiresAt)) {
-    return refuse(410, "Approval expired", `This approval request expired at ${record.expiresAt}; the agent no longer waits for it.`, record);
   }
 
   const instanceId = safeKey(record.incidentKey);
@@ -153,7 +155,7 @@ export async function decideApproval(
       return refuse(409, "Approval window closed", "The agent finished with this incident before your decision reached it; nothing was done.", record);
     }
   } catch (error) {
-    // The record holds the decision; the orchestration reads it when its wait times out.
+    // The record has the decision, so the orchestration reads it when its wait times out.
     logger.error("Raising the approval decision failed; the orchestration will read it from the record.", {
       incidentKey: record.incidentKey,
       approvalId: record.approvalId,

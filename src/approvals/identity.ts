@@ -1,7 +1,7 @@
 /**
  * The approver's identity. Behind App Service authentication (Easy Auth) the platform sets
  * `x-ms-client-principal-name` and `x-ms-client-principal` (base64 JSON with the token's claims)
- * and strips any copies a client sends; without it (the local host) the page asks for a name.
+ * and strips any copies a client sends. Without it (the local host), the page has a name field.
  */
 
 export interface ApproverIdentity {

@@ -25,7 +25,7 @@ export interface ApprovalRequestResult {
   eventName: string;
   link?: string;
   expiresAt?: string;
-  /** Why no request was made, for `not_configured`. */
+  /** Reason no request was made, for `not_configured`. */
   reason?: string;
 }
 
@@ -34,7 +34,7 @@ export function approvalEventName(approvalId: string): string {
   return `ApprovalDecision-${approvalId}`;
 }
 
-/** The approval link: one path segment below `/api/approvals/` on the public base URL. */
+/** Builds the approval link: one path segment below `/api/approvals/` on the public base URL. */
 export function approvalLink(publicBaseUrl: string, token: string): string {
   return `${publicBaseUrl.replace(/\/+$/, "")}/api/approvals/${token}`;
 }
@@ -53,7 +53,7 @@ function approverText(approvers: string[]): string {
   return approvers.length > 0 ? `approvers: ${approvers.join(", ")}` : "anyone with the link may decide";
 }
 
-/** Creates (or finds) the approval request for `action` and tells people where to decide. */
+/** Creates (or finds) the approval request for `action` and sends its link to people. */
 export async function requestApproval(services: Services, incident: Incident, handler: Handler, action: PlannedAction, logger: Logger): Promise<ApprovalRequestResult> {
   const approvalId = action.id;
   const eventName = approvalEventName(approvalId);

@@ -24,7 +24,7 @@ export type TokenCheck =
 
 const VERSION = 1;
 const MAC_BYTES = 32;
-/** Longest token accepted; a real one is a few hundred characters. */
+/** Maximum token length accepted. A real token has a few hundred characters. */
 const MAX_TOKEN_CHARS = 2048;
 
 function mac(signingKey: string, purpose: string, data: Buffer): Buffer {
@@ -41,7 +41,7 @@ export function signApprovalToken(signingKey: string, claims: ApprovalTokenClaim
 
 /**
  * Checks a token's form, signature (in constant time) and expiry. An expired token with a valid
- * signature still returns its claims, so the page can say which approval expired.
+ * signature still returns its claims, so the page can show which approval expired.
  */
 export function verifyApprovalToken(signingKey: string, token: string, now: Date = new Date()): TokenCheck {
   if (token.length === 0 || token.length > MAX_TOKEN_CHARS || !/^[A-Za-z0-9_-]+$/.test(token)) return { ok: false, reason: "malformed" };
@@ -68,7 +68,7 @@ export function verifyApprovalToken(signingKey: string, token: string, now: Date
   return { ok: true, claims };
 }
 
-/** The CSRF token of the approval form, bound to the approval id and nonce. */
+/** Returns the CSRF token of the approval form, bound to the approval id and nonce. */
 export function csrfToken(signingKey: string, approvalId: string, nonce: string): string {
   return mac(signingKey, "approval-csrf", Buffer.from(`${approvalId}\n${nonce}`, "utf8")).toString("base64url");
 }

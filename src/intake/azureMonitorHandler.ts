@@ -99,8 +99,8 @@ async function handleAlert(services: Services, context: InvocationContext, alert
 }
 
 /**
- * A `Resolved` notification. For a known incident it resolves it; for an unknown key (the `Fired`
- * is late or lost) it leaves a tombstone record, so the late `Fired` opens nothing.
+ * Handles a `Resolved` notification by resolving the known incident. For an unknown key, whose
+ * `Fired` is late or lost, it stores a tombstone record instead, so the late `Fired` opens nothing.
  */
 async function resolveAlert(services: Services, port: ReturnType<Services["orchestrations"]>, alert: NormalizedAlert): Promise<IntakeOutcome> {
   const { incident } = alert;
@@ -132,9 +132,9 @@ async function resolveAlert(services: Services, port: ReturnType<Services["orche
 }
 
 /** Compares the token in constant time; hashing first makes the lengths equal. */
-function tokenMatches(given: string | null, expected: string): boolean {
-  if (given === null) return false;
-  const a = createHash("sha256").update(given, "utf8").digest();
-  const b = createHash("sha256").update(expected, "utf8").digest();
-  return timingSafeEqual(a, b);
+function tokenMatches(received: string | null, expected: string): boolean {
+  if (received === null) return false;
+  const receivedDigest = createHash("sha256").update(received, "utf8").digest();
+  const expectedDigest = createHash("sha256").update(expected, "utf8").digest();
+  return timingSafeEqual(receivedDigest, expectedDigest);
 }

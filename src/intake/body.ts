@@ -8,13 +8,13 @@ export interface RawBody {
   tooLarge: boolean;
   /** Size of the body: the bytes read, or the declared Content-Length when nothing was read. */
   size: number;
-  /** False when the body was refused by its Content-Length alone and not read at all. */
+  /** False when the body was rejected by its Content-Length alone and not read at all. */
   read: boolean;
 }
 
 /**
  * Reads the request body as raw bytes, at most `limit + 1` of them, so an oversized body is
- * detected without buffering it all. A Content-Length above the limit refuses the body unread.
+ * detected without buffering it all. A body whose Content-Length is above the limit is not read.
  * Signatures are computed over these bytes, never over re-serialized JSON.
  */
 export async function readRawBody(request: HttpRequest, limit: number): Promise<RawBody> {

@@ -11,9 +11,9 @@ import { intakeStores } from "./stores";
 const RETRY_AFTER_SECONDS = 5;
 
 /**
- * One intake request and its answers. Every answer is logged with the route, the delivery id and
- * the incident key where there is one; every rejection also keeps the payload in the rejected
- * table. Logs never carry the body or a header value.
+ * One intake request and its responses. Every response is logged with the route, the delivery id
+ * and the incident key where there is one, and every rejection also keeps the payload in the
+ * rejected table. Logs never contain the body or a header value.
  */
 export class IntakeExchange {
   /** The body, once read. */
@@ -29,14 +29,14 @@ export class IntakeExchange {
     readonly deliveryId: string,
   ) {}
 
-  /** Answers 4xx with `message`, after keeping the payload in the rejected table. */
+  /** Keeps the payload in the rejected table and returns a 4xx response with `message`. */
   async reject(status: number, message: string): Promise<HttpResponseInit> {
     await this.keepRejected(status, message);
     this.context.warn("Alert rejected.", { route: this.route, deliveryId: this.deliveryId, status, reason: message });
     return problem(status, message);
   }
 
-  /** Answers 202 with the incident key and outcome. */
+  /** Logs the outcome and returns 202 with the incident key and outcome. */
   accepted(outcome: IntakeOutcome, incidentKey: string | undefined, details: Record<string, unknown> = {}): HttpResponseInit {
     const verb = outcome === "duplicate" ? "Duplicate alert delivery." : `Alert accepted: ${outcome}.`;
     this.context.log(verb, { route: this.route, deliveryId: this.deliveryId, incidentKey, outcome, ...details });
@@ -44,7 +44,7 @@ export class IntakeExchange {
   }
 
   /**
-   * Answers 503 for a failure inside intake, so that the sender retries: Azure Monitor retries only
+   * Returns 503 for a failure inside intake, so that the sender retries: Azure Monitor retries only
    * 408, 429, 503 and 504, and never a 500. A failure that does not look transient also keeps the
    * payload in the rejected table, since the retries may fail the same way.
    */
@@ -77,7 +77,7 @@ export class IntakeExchange {
         bodyCut: body?.tooLarge ?? false,
       });
     } catch (storeError) {
-      // The answer to the sender does not depend on this; the log line keeps the reason.
+      // The response to the sender does not depend on this, and the log line keeps the reason.
       this.context.error("Could not keep the rejected payload.", {
         route: this.route,
         deliveryId: this.deliveryId,

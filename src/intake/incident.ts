@@ -67,7 +67,7 @@ export interface AlertCriterion {
   query?: string;
 }
 
-/** What the PagerDuty webhooks last said about a PagerDuty incident. */
+/** State of a PagerDuty incident as its latest webhook reported it. */
 export interface PagerDutyIncidentState {
   /** PagerDuty incident id, case as sent (`Q1TESTINC0001A`). */
   incidentId: string;

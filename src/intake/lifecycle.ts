@@ -5,7 +5,7 @@ import { safeKey } from "../storage/keys";
 import type { MessageKind, NewThreadMessage } from "../storage/threads";
 import type { Incident } from "./incident";
 
-/** The orchestration runtime failed or could not be reached; intake answers 503 so the sender retries. */
+/** Error for an orchestration runtime that failed or could not be reached, so intake returns 503 and the sender retries. */
 export class OrchestrationUnavailableError extends Error {
   override name = "OrchestrationUnavailableError";
 }
@@ -73,7 +73,7 @@ export interface Resolution {
 /**
  * Marks the incident resolved, writes the thread message and raises `AlertResolved`. Each step is
  * idempotent and all of them run on every delivery, so a retry completes a partial earlier attempt.
- * Returns whether the thread message is new, which tells a first delivery from a repeat.
+ * Returns whether the thread message is new, which distinguishes a first delivery from a repeat.
  */
 export async function resolveIncident(services: Services, port: OrchestrationPort, incidentKey: string, resolution: Resolution): Promise<{ firstDelivery: boolean; raised: boolean }> {
   let wasResolved = false;
@@ -91,7 +91,7 @@ export async function resolveIncident(services: Services, port: OrchestrationPor
 }
 
 export interface Takeover {
-  /** Who took over, as people read it: a name and the platform's user id. */
+  /** Name of the person who took over, with the platform's user id. */
   by: string;
   text: string;
   data?: unknown;

@@ -1,4 +1,5 @@
 import type { Incident } from "./incident";
+import { fitIncident } from "./fitIncident";
 import { normalizeResourceId, scopesOf } from "./resourceIds";
 import { addStringProperties, httpUrl, record } from "./values";
 
@@ -13,7 +14,7 @@ export interface PagerDutyAlertSource {
   listIncidentAlerts(incidentId: string): Promise<PagerDutyAlertRecord[]>;
 }
 
-/** What the alerts of a PagerDuty incident say about the resources involved. */
+/** Resources and probe URL found in the alerts of a PagerDuty incident. */
 export interface PagerDutyEnrichment {
   /** Azure resource ids found anywhere in the alerts' details, lower-cased, without repeats. */
   targets: string[];
@@ -115,7 +116,7 @@ export function applyEnrichment(incident: Incident, enrichment: PagerDutyEnrichm
   const scopes = scopesOf(targets);
   const merge = (current: string[], added: string[]) => [...current, ...added.filter((value) => !current.includes(value))];
 
-  return {
+  return fitIncident({
     ...incident,
     targets,
     subscriptions: merge(incident.subscriptions, scopes.subscriptions),
@@ -123,5 +124,5 @@ export function applyEnrichment(incident: Incident, enrichment: PagerDutyEnrichm
     resourceTypes: merge(incident.resourceTypes, scopes.resourceTypes),
     healthProbeUrl: incident.healthProbeUrl ?? enrichment.healthProbeUrl,
     customProperties: { ...enrichment.customProperties, ...incident.customProperties },
-  };
+  });
 }

@@ -19,8 +19,8 @@ export const UNLINKED_PAGERDUTY_PAYLOADS = "pagerduty-unlinked";
 
 /**
  * `POST /api/alerts/pagerduty`: a PagerDuty webhook v3 delivery. The signature is verified over the
- * raw body before anything else, including de-duplication; then the delivery is claimed by event id
- * (and checked by `X-Webhook-Id`), applied, and recorded.
+ * raw body before anything else, de-duplication included. Then the delivery is checked by
+ * `X-Webhook-Id`, claimed by event id, applied and recorded.
  */
 export async function pagerDutyWebhookHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const services = getServices();
@@ -48,6 +48,8 @@ export async function pagerDutyWebhookHandler(request: HttpRequest, context: Inv
     }
   } else {
     const check = verifyPagerDutySignature(exchange.body.bytes, request.headers.get("x-pagerduty-signature"), secret);
+    // TODO: unsigned requests to this anonymous route are kept in the rejected table too (each at most
+    // INTAKE_MAX_BODY_BYTES); nothing rate-limits them yet.
     if (check !== "valid") return exchange.reject(401, signatureMessage(check));
   }
 
@@ -88,7 +90,7 @@ async function deliver(services: Services, exchange: IntakeExchange, event: Page
     return exchange.accepted("duplicate", claim.record.incidentKey, details);
   }
   if (claim.result === "in-progress") {
-    // Another request holds this event; PagerDuty retries a 503 and will then find it done.
+    // Another request has claimed this event. PagerDuty retries a 503 and then finds it done.
     exchange.context.log("PagerDuty event is being processed by another request.", { route: PAGERDUTY_ROUTE, deliveryId: exchange.deliveryId, ...details });
     return json(503, { error: { status: 503, message: "This event is being processed by another request; try again shortly." } }, { "retry-after": "5" });
   }

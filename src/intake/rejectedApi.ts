@@ -9,7 +9,7 @@ import { intakeStores } from "./stores";
 const PREVIEW_CHARS = 2_000;
 
 /**
- * `GET /api/rejected`: payloads that intake refused, newest first, with the reason. Query
+ * `GET /api/rejected`: payloads that intake rejected, newest first, with the reason. Query
  * parameters: `limit` (1–500, default 50), `route` (for example `alerts/pagerduty`), and `id` for
  * one record with its full stored body.
  */

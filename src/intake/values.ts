@@ -1,15 +1,15 @@
 /**
  * Lenient readers for alert payload values. Platforms send numbers as strings, booleans as
- * "True", JSON inside strings and dates in US locale, so every reader accepts the forms seen and
- * returns undefined for anything else; none of them throws.
+ * "True", JSON inside strings and dates in US locale. Every reader accepts the forms seen, returns
+ * undefined for anything else, and never throws.
  */
 
-/** A non-empty string, or undefined. */
+/** Returns `value` when it is a non-empty string, else undefined. */
 export function text(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value : undefined;
 }
 
-/** A finite number from a number or a numeric string ("71.2408"), or undefined. */
+/** Reads a finite number from a number or a numeric string ("71.2408"); returns undefined otherwise. */
 export function numeric(value: unknown): number | undefined {
   if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
   if (typeof value !== "string" || value.trim() === "") return undefined;
@@ -17,12 +17,12 @@ export function numeric(value: unknown): number | undefined {
   return Number.isFinite(parsed) ? parsed : undefined;
 }
 
-/** A plain object, or undefined for null, arrays and scalars. */
+/** Returns `value` when it is a plain object; undefined for null, arrays and scalars. */
 export function record(value: unknown): Record<string, unknown> | undefined {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
-/** An array, or an empty one for anything else. */
+/** Returns `value` when it is an array, else an empty one. */
 export function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
@@ -36,7 +36,7 @@ export function cut(value: string, max: number): string {
   return `${value.slice(0, end)}…[cut]`;
 }
 
-/** Any value as a string: scalars as written, null and undefined as "", objects as JSON. */
+/** Converts any value to a string: scalars as written, null and undefined as "", objects as JSON. */
 export function asString(value: unknown, max = 4_000): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "string") return cut(value, max);
@@ -93,7 +93,7 @@ export function isoTime(value: unknown): string | undefined {
   return undefined;
 }
 
-/** An http or https URL, or undefined. */
+/** Returns `value` when it is an http or https URL, else undefined. */
 export function httpUrl(value: unknown): string | undefined {
   const raw = text(value)?.trim();
   if (!raw) return undefined;

@@ -42,7 +42,7 @@ export function azureClientOptions(): { tlsOptions?: TlsSettings; retryOptions: 
   return { ...(tlsOptions ? { tlsOptions } : {}), retryOptions: RETRY_OPTIONS };
 }
 
-/** Returns the token scope for ARM. A loopback endpoint (tests) still asks for the public-cloud scope. */
+/** Returns the token scope for ARM. A loopback endpoint (tests) gets the public-cloud scope. */
 export function armScope(armEndpoint: string): string {
   const url = new URL(armEndpoint);
   return url.hostname.startsWith("management.") ? `${url.origin}/.default` : "https://management.azure.com/.default";
@@ -54,7 +54,7 @@ export function logsScope(logsEndpoint: string): string {
   return url.hostname.startsWith("api.loganalytics.") ? `${url.origin}/.default` : "https://api.loganalytics.io/.default";
 }
 
-/** The Logs query client, built once. */
+/** Returns the Logs query client, built once. */
 export function logsQueryClient(services: Services, credential: TokenCredential): LogsQueryClient {
   return services.memo("investigation.logsQueryClient", () => {
     const base = services.settings.azure.logsEndpoint;
@@ -67,7 +67,7 @@ export function logsQueryClient(services: Services, credential: TokenCredential)
   });
 }
 
-/** The ARM monitor client for `subscriptionId`, built once per subscription. */
+/** Returns the ARM monitor client for `subscriptionId`, built once per subscription. */
 export function monitorClient(services: Services, credential: TokenCredential, subscriptionId: string): MonitorClient {
   return services.memo(`investigation.monitorClient.${subscriptionId.toLowerCase()}`, () => {
     const endpoint = services.settings.azure.armEndpoint;

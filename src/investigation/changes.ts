@@ -74,8 +74,8 @@ function toChanges(events: EventData[], firedAt: number): ChangeRecord[] {
 }
 
 /**
- * The recent-changes collector: Activity Log write operations on one target, and ARM deployments in
- * its resource group, from the lookback before the fire time until now.
+ * Lists Activity Log write operations on one target, and ARM deployments in its resource group,
+ * from the lookback before the fire time until now (the recent-changes collector).
  */
 export async function collectChanges(context: CollectorContext): Promise<CollectorOutcome> {
   if (!context.services.azureCredential) return notConfigured();

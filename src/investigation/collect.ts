@@ -23,6 +23,8 @@ export interface CollectorRequest {
   evidenceId: string;
   /** For the logs collector: `alert-query` re-runs the alert's query, `errors` reads failed requests and exceptions. */
   variant?: "alert-query" | "errors";
+  /** For the metrics collector: index into the alert's `condition.criteria`; absent means the top-level metric. */
+  criterion?: number;
 }
 
 /** The read tool each collector stands for; a handler that does not allow it gets no such evidence. */
@@ -34,8 +36,11 @@ export const COLLECTOR_TOOLS: Record<CollectorName, ToolName> = {
   changes: "changes.read",
 };
 
-/** Targets investigated per incident; an alert on a whole resource group can name hundreds. */
+/** Resources investigated per incident; an alert on a whole resource group can name hundreds. */
 export const MAX_TARGETS = 5;
+
+/** Criteria of a multi-criteria metric alert read per target. */
+export const MAX_CRITERIA = 5;
 
 const RUNS: Record<CollectorName, CollectorRun> = {
   probe: collectProbe,
@@ -45,16 +50,26 @@ const RUNS: Record<CollectorName, CollectorRun> = {
   changes: collectChanges,
 };
 
+/** Metric criteria to read: each criterion of a multi-criteria alert, or the top-level metric (index undefined). */
+function metricCriteria(incident: Incident): Array<number | undefined> {
+  const criteria = incident.condition?.criteria ?? [];
+  const indexes = criteria.map((criterion, index) => (criterion.metricName ? index : -1)).filter((index) => index >= 0);
+  if (indexes.length > 1) return indexes.slice(0, MAX_CRITERIA);
+  return incident.condition?.metricName ? [undefined] : [];
+}
+
 /**
- * Lists the collector runs for `incident` under `handler`: the probe, the alert's own log query,
- * and per target (at most `MAX_TARGETS`) the alerted metric, failed requests and exceptions, Resource
- * Health and recent changes. A collector whose read tool the handler does not allow is left out.
- * Planning does not look at settings; a collector without its Azure settings reports
- * `not_configured` when it runs.
+ * Lists the collector runs for `incident` under `handler`. They are the probe and the alert's own
+ * log query; per target, the alerted metric (each criterion of a multi-criteria alert); and per
+ * investigated resource, failed requests and exceptions, Resource Health and recent changes. The
+ * investigated resources are the targets, then the alert's related resources, at most `MAX_TARGETS`.
+ * A collector whose read tool the handler does not allow is left out. Planning does not read
+ * settings, so a collector without its Azure settings reports `not_configured` when it runs.
  */
 export function planCollectors(incident: Incident, handler: Handler): CollectorRequest[] {
   const allowed = new Set(handler.tools);
   const targets = incident.targets.slice(0, MAX_TARGETS);
+  const investigated = [...new Set([...incident.targets, ...(incident.relatedResources ?? [])].map((id) => id.toLowerCase()))].slice(0, MAX_TARGETS);
   const condition = incident.condition;
   const plan: CollectorRequest[] = [];
 
@@ -64,16 +79,25 @@ export function planCollectors(incident: Incident, handler: Handler): CollectorR
     if (condition?.kind === "log" && condition.query) {
       plan.push({ collector: "logs", variant: "alert-query", evidenceId: "logs-alert", ...(targets[0] ? { target: targets[0] } : {}) });
     }
-    for (const target of targets) {
+    for (const target of investigated) {
       if (ERROR_QUERY_TYPES.includes(resourceTypeOf(target) ?? "")) {
         plan.push({ collector: "logs", variant: "errors", target, evidenceId: `logs-${resourceSlug(target)}` });
       }
     }
   }
 
-  for (const target of targets) {
+  if (allowed.has(COLLECTOR_TOOLS.metrics)) {
+    const criteria = metricCriteria(incident);
+    for (const target of targets) {
+      for (const criterion of criteria) {
+        const suffix = criteria.length > 1 ? `-${(criterion ?? 0) + 1}` : "";
+        plan.push({ collector: "metrics", target, evidenceId: `metrics-${resourceSlug(target)}${suffix}`, ...(criterion !== undefined ? { criterion } : {}) });
+      }
+    }
+  }
+
+  for (const target of investigated) {
     const slug = resourceSlug(target);
-    if (allowed.has(COLLECTOR_TOOLS.metrics) && condition?.metricName) plan.push({ collector: "metrics", target, evidenceId: `metrics-${slug}` });
     if (allowed.has(COLLECTOR_TOOLS.resourceHealth)) plan.push({ collector: "resourceHealth", target, evidenceId: `health-${slug}` });
     if (allowed.has(COLLECTOR_TOOLS.changes)) plan.push({ collector: "changes", target, evidenceId: `changes-${slug}` });
   }
@@ -90,7 +114,7 @@ async function runWithTimeout(run: CollectorRun, context: CollectorContext, cont
     }, context.timeoutMs);
   });
   const running = run(context);
-  // After a timeout the run may still reject; that rejection has nobody left to hear it.
+  // After a timeout the run may still reject, and no caller awaits it any more.
   running.catch(() => undefined);
   try {
     return await Promise.race([running, limit]);
@@ -115,6 +139,7 @@ export async function runCollector(services: Services, incident: Incident, handl
     handler,
     target: request.target?.toLowerCase(),
     variant: request.variant,
+    criterion: request.criterion,
     logger,
     abortSignal: controller.signal,
     timeoutMs,
@@ -148,7 +173,7 @@ export async function runCollector(services: Services, incident: Incident, handl
     durationMs: Date.now() - startedAt.getTime(),
   };
   if (evidence.status === "error" || evidence.status === "timeout") {
-    logger.warn("Collector did not get an answer.", { incidentKey: incident.key, collector: request.collector, evidenceId: request.evidenceId, status: evidence.status });
+    logger.warn("Collector failed or timed out.", { incidentKey: incident.key, collector: request.collector, evidenceId: request.evidenceId, status: evidence.status });
   }
   return redactDeep(evidence);
 }

@@ -5,7 +5,7 @@ import type { Handler } from "../handlers/handler";
 import type { Incident } from "../intake/incident";
 import type { Attempt, Evidence } from "./evidence";
 
-/** What a collector's run function receives. */
+/** Input of a collector's run function. */
 export interface CollectorContext {
   services: Services;
   incident: Incident;
@@ -14,22 +14,24 @@ export interface CollectorContext {
   target?: string;
   /** `alert-query` or `errors`, for the logs collector. */
   variant?: string;
+  /** Index into `condition.criteria`, for the metrics collector. */
+  criterion?: number;
   logger: Logger;
   /** Aborted when the collector's time limit passes; pass it to every SDK call. */
   abortSignal: AbortSignal;
   timeoutMs: number;
-  /** Filled in by the collector before it calls a service, so a timeout still says what was tried. */
+  /** Filled in by the collector before it calls a service, so a timeout still records what was tried. */
   attempt: Attempt;
   /** The current time; tests fix it. */
   now: Date;
 }
 
-/** What a collector returns; `runCollector` adds the id, collector name, attempt and timing. */
+/** Result of a collector's run; `runCollector` adds the id, collector name, attempt and timing. */
 export type CollectorOutcome = Pick<Evidence, "status" | "summary" | "response" | "findings" | "discoveredResources">;
 
 export type CollectorRun = (context: CollectorContext) => Promise<CollectorOutcome>;
 
-/** The Azure credential, or undefined when no Azure setting asks for one. */
+/** Returns the Azure credential, or undefined when no Azure setting requests one. */
 export function credentialOf(context: CollectorContext): TokenCredential | undefined {
   return context.services.azureCredential;
 }
@@ -37,7 +39,7 @@ export function credentialOf(context: CollectorContext): TokenCredential | undef
 export const NO_CREDENTIAL_SUMMARY =
   "No Azure credential is configured: set AZURE_CLIENT_ID (managed identity) or AZURE_CREDENTIAL to collect this evidence.";
 
-/** The outcome for a collector whose service is not configured. */
+/** Returns the outcome of a collector whose service is not configured. */
 export function notConfigured(summary: string = NO_CREDENTIAL_SUMMARY): CollectorOutcome {
   return { status: "not_configured", summary };
 }
@@ -46,7 +48,9 @@ export function notConfigured(summary: string = NO_CREDENTIAL_SUMMARY): Collecto
 export function describeServiceError(error: unknown): { status?: number; code?: string; message: string } {
   const candidate = error as { statusCode?: unknown; code?: unknown; message?: unknown; details?: unknown };
   const details = candidate.details as { error?: { code?: unknown; message?: unknown } } | undefined;
-  const code = typeof details?.error?.code === "string" ? details.error.code : typeof candidate.code === "string" ? candidate.code : undefined;
+  let code: string | undefined;
+  if (typeof details?.error?.code === "string") code = details.error.code;
+  else if (typeof candidate.code === "string") code = candidate.code;
   const message =
     typeof details?.error?.message === "string" ? details.error.message : typeof candidate.message === "string" ? candidate.message : String(error);
   return {

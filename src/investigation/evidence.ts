@@ -34,10 +34,10 @@ export interface Evidence {
   durationMs: number;
 }
 
-/** Findings of the health probe. `healthy` is undefined when the answer settles nothing (a redirect). */
+/** Findings of the health probe. `healthy` is undefined when the response decides nothing (a redirect). */
 export interface ProbeFindings {
   url: string;
-  /** Where the URL came from: `alert`, `resource-tag` or `handler`. */
+  /** Origin of the URL: `alert`, `resource-tag` or `handler`. */
   source: string;
   healthy?: boolean;
   statusCode?: number;
@@ -89,6 +89,8 @@ export interface LogFindings {
   conditionHolds?: boolean;
   failedRequests?: number;
   exceptions?: number;
+  /** The alert's query filters with `ago()`, so its result over the alert's past window is not used. */
+  relativeToNow?: boolean;
 }
 
 export interface ResourceHealthFindings {

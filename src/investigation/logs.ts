@@ -5,7 +5,7 @@ import { logsQueryClient } from "./azure";
 import type { LogFindings, LogQueryFindings } from "./evidence";
 import { errorQueriesFor } from "./logQueries";
 import { breaches } from "./metricState";
-import { RESOURCE_ID_PATTERN, resourceTypeOf } from "./resourceId";
+import { RESOURCE_ID_PATTERN, resourceTypeOf, withoutLeadingSlash } from "./resourceId";
 
 /** Rows kept per query in the evidence, and characters per cell. */
 const KEPT_ROWS = 50;
@@ -49,6 +49,26 @@ function conditionValue(table: LogsTable | undefined): number {
   return values.length > 0 ? Math.max(...values) : 0;
 }
 
+interface ErrorInfoLike {
+  message?: string;
+  details?: Array<{ message?: string }>;
+  innererror?: ErrorInfoLike;
+}
+
+/**
+ * Joins the messages of a query error: its own, its details' and its inner errors'. The service puts
+ * the specific cause (for example a result-size limit) in the innermost message. NOTE:
+ * monitor-query-logs 1.0.0 drops the inner errors of `details`, so that cause can be missing.
+ */
+function errorText(error: ErrorInfoLike): string {
+  const messages: string[] = [];
+  for (let current: ErrorInfoLike | undefined = error; current; current = current.innererror) {
+    if (current.message) messages.push(current.message);
+    for (const detail of current.details ?? []) if (detail.message) messages.push(detail.message);
+  }
+  return [...new Set(messages)].join(" ");
+}
+
 interface QueryRun {
   findings: LogQueryFindings;
   discovered: string[];
@@ -74,7 +94,7 @@ async function runQuery(
     const result =
       "workspaceId" in scope
         ? await client.queryWorkspace(scope.workspaceId, query, timespan, options)
-        : await client.queryResource(scope.resourceId, query, timespan, options);
+        : await client.queryResource(withoutLeadingSlash(scope.resourceId), query, timespan, options);
     const partial = result.status === LogsQueryResultStatus.PartialFailure;
     const tables = partial ? result.partialTables : result.tables;
     const table = tables[0];
@@ -87,15 +107,18 @@ async function runQuery(
         if (typeof value === "string" && RESOURCE_ID_PATTERN.test(value)) discovered.add(value.toLowerCase());
       }
     }
+    let status: LogQueryFindings["status"] = "no_data";
+    if (partial) status = "partial";
+    else if (table && table.rows.length > 0) status = "success";
     const findings: LogQueryFindings = {
       name,
-      status: partial ? "partial" : table && table.rows.length > 0 ? "success" : "no_data",
+      status,
       rowCount: table?.rows.length ?? 0,
       columns,
       rows: (table?.rows ?? []).slice(0, KEPT_ROWS).map((row) => row.map(cell)),
       value: conditionValue(table),
     };
-    if (partial) findings.error = { code: result.partialError.code, message: result.partialError.message };
+    if (partial) findings.error = { code: result.partialError.code, message: errorText(result.partialError) };
     return { findings, discovered: [...discovered] };
   } catch (error) {
     if (isAbort(error, context.abortSignal)) throw error;
@@ -115,7 +138,9 @@ function combinedStatus(runs: QueryRun[]): CollectorOutcome["status"] {
 function querySummary(run: LogQueryFindings): string {
   if (run.status === "error") return `${run.name} failed: ${run.error?.code ? `${run.error.code}: ` : ""}${run.error?.message ?? "unknown error"}`;
   const partial = run.status === "partial" ? ` (partial: ${run.error?.message ?? "incomplete result"})` : "";
-  const holds = run.conditionHolds === undefined ? "" : run.conditionHolds ? ", condition holds" : ", condition does not hold";
+  let holds = "";
+  if (run.conditionHolds === true) holds = ", condition holds";
+  if (run.conditionHolds === false) holds = ", condition does not hold";
   return `${run.name}: ${run.rowCount} rows${holds}${partial}`;
 }
 
@@ -160,10 +185,14 @@ async function collectAlertQuery(context: CollectorContext, client: LogsQueryCli
     windows: windows.map((entry) => ({ name: entry.name, window: isoInterval(entry.start, entry.end) })),
   });
 
+  // A query that filters with ago() is relative to when it runs, so its result over a past window
+  // does not describe that window. Only the window ending now decides then.
+  const relativeToNow = /\bago\s*\(/i.test(condition.query!);
   const runs: QueryRun[] = [];
   for (const entry of windows) {
     const run = await runQuery(context, client, entry.name, scope, condition.query!, entry.start, entry.end);
-    if (run.findings.status !== "error" && run.findings.value !== undefined) {
+    const decisive = !relativeToNow || entry.name === "current-window";
+    if (decisive && run.findings.status !== "error" && run.findings.value !== undefined) {
       run.findings.conditionHolds =
         condition.operator && condition.threshold !== undefined
           ? breaches(run.findings.value, condition.operator, condition.threshold) ?? run.findings.value > 0
@@ -172,13 +201,16 @@ async function collectAlertQuery(context: CollectorContext, client: LogsQueryCli
     runs.push(run);
   }
 
-  const decisive = [...runs].reverse().find((run) => run.findings.conditionHolds !== undefined);
-  const findings: LogFindings = { queries: runs.map((run) => run.findings), conditionHolds: decisive?.findings.conditionHolds };
+  const latest = [...runs].reverse().find((run) => run.findings.conditionHolds !== undefined);
+  const findings: LogFindings = { queries: runs.map((run) => run.findings), conditionHolds: latest?.findings.conditionHolds };
+  if (relativeToNow) findings.relativeToNow = true;
   const status = combinedStatus(runs);
   const first = runs.find((run) => run.findings.error)?.findings.error;
   return {
     status: status === "no_data" ? "success" : status,
-    summary: `The alert's query in ${describeScope(scope)}: ${runs.map((run) => querySummary(run.findings)).join("; ")}.`,
+    summary:
+      `The alert's query in ${describeScope(scope)}: ${runs.map((run) => querySummary(run.findings)).join("; ")}.` +
+      (relativeToNow ? " The query filters with ago(), so only the window ending now tells whether its condition holds." : ""),
     response: first ? { code: first.code, message: first.message } : { status: 200 },
     findings: { ...findings },
     discoveredResources: [...new Set(runs.flatMap((run) => run.discovered))],
@@ -234,7 +266,7 @@ async function collectErrors(context: CollectorContext, client: LogsQueryClient)
 /**
  * The logs collector. Variant `alert-query` re-runs a log alert's own query; variant `errors` reads
  * failed requests and exceptions of an App Service or Application Insights target. A
- * `PartialFailure` answer is reported as `partial` with its error, never as empty.
+ * `PartialFailure` result is reported as `partial` with its error, never as empty.
  */
 export async function collectLogs(context: CollectorContext): Promise<CollectorOutcome> {
   const credential = context.services.azureCredential;

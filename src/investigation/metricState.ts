@@ -37,10 +37,10 @@ export function breaches(value: number, operator: string, threshold: number): bo
 }
 
 /**
- * Classifies a series (values oldest first, since the alert fired) against the alert's condition:
- * `breaching` when the last `DECIDING_POINTS` points are all past the threshold, `recovered` when
- * none of them are, `flapping` when they are mixed, `unknown` without a usable operator, threshold
- * or point.
+ * Classifies a series (values oldest first, since the alert fired) against the alert's condition.
+ * The state is `breaching` when the last `DECIDING_POINTS` points are all past the threshold,
+ * `recovered` when none of them are, and `flapping` when they are mixed. It is `unknown` without a
+ * usable operator, threshold or point.
  */
 export function metricState(values: number[], operator: string | undefined, threshold: number | undefined): MetricState {
   if (operator === undefined || threshold === undefined || values.length === 0) return "unknown";

@@ -1,9 +1,10 @@
+import type { AlertCriterion } from "../intake/incident";
 import type { CollectorContext, CollectorOutcome } from "./collector";
 import { describeServiceError, durationMs, isAbort, isoInterval, notConfigured } from "./collector";
 import { monitorClient } from "./azure";
 import type { MetricFindings, MetricSeriesFindings } from "./evidence";
 import { metricState, worstState } from "./metricState";
-import { parseResourceId } from "./resourceId";
+import { parseResourceId, withoutLeadingSlash } from "./resourceId";
 
 /** Points kept per series in the evidence. */
 const KEPT_POINTS = 30;
@@ -23,14 +24,6 @@ const AGGREGATIONS: Record<string, "average" | "maximum" | "minimum" | "total" |
   count: "count",
 };
 
-/**
- * The SDK (arm-monitor 8.0.0) puts `resourceUri` after a slash of its own, so an id with its usual
- * leading slash would produce `//subscriptions/...`.
- */
-export function withoutLeadingSlash(resourceId: string): string {
-  return resourceId.replace(/^\/+/, "");
-}
-
 /** Quotes a value for an OData `$filter` string literal. */
 function odataString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
@@ -42,14 +35,22 @@ export function dimensionFilter(dimensions: Array<{ name: string; value: string 
   return dimensions.map((dimension) => `${dimension.name} eq ${odataString(dimension.value)}`).join(" and ");
 }
 
+/** Returns the metric to read: one criterion of a multi-criteria alert, or the condition's top-level metric. */
+function metricCondition(context: CollectorContext): (AlertCriterion & { windowSize?: string }) | undefined {
+  const condition = context.incident.condition;
+  if (!condition) return undefined;
+  const criterion = context.criterion !== undefined ? condition.criteria?.[context.criterion] : undefined;
+  return criterion ? { ...criterion, windowSize: condition.windowSize } : condition;
+}
+
 /**
- * The metrics collector: reads the alerted metric of one target, with the alert's dimensions, from
+ * Reads the alerted metric of one target (the metrics collector), with the alert's dimensions, from
  * shortly before the fire time until now, and compares it with the alert's threshold and operator.
  */
 export async function collectMetrics(context: CollectorContext): Promise<CollectorOutcome> {
   const credential = context.services.azureCredential;
   if (!credential) return notConfigured();
-  const condition = context.incident.condition;
+  const condition = metricCondition(context);
   const target = context.target;
   if (!target) return { status: "no_data", summary: "The incident names no target resource whose metric could be read." };
   if (!condition?.metricName) return { status: "no_data", summary: "The alert names no metric, so there is no metric to compare with its threshold." };

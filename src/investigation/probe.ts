@@ -39,7 +39,7 @@ export function setProbeTlsOptions(options: Pick<SecureContextOptions, "ca"> | u
   probeTls = options;
 }
 
-/** A lookup that answers every name with the address the probe already checked, so DNS cannot change between check and connect. */
+/** Returns a lookup that resolves every name to the address the probe already checked, so DNS cannot change between check and connect. */
 function pinnedLookup(address: ResolvedAddress): LookupFunction {
   return ((_hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
     if (options?.all) callback(null, [{ address: address.address, family: address.family }]);
@@ -100,7 +100,7 @@ function sendGet(url: URL, address: ResolvedAddress, options: ProbeOptions): Pro
   });
 }
 
-/** Retry on no answer or a server error, once: a single dropped connection should not fail a healthy service. */
+/** Retries once on no response or a server error, because a single dropped connection should not fail a healthy service. */
 function worthRetry(result: AttemptResult): boolean {
   return result.statusCode === undefined || result.statusCode >= 500;
 }
@@ -211,7 +211,7 @@ async function tagProbeUrl(context: CollectorContext): Promise<string | undefine
 }
 
 /**
- * The health probe collector. The URL comes from, in order: the alert's `healthProbeUrl`, the
+ * Probes the incident's health endpoint (the probe collector). The URL comes from, in order: the alert's `healthProbeUrl`, the
  * first target's `healthProbeUrl` tag, the handler's `probe.url`. The handler's `allowedHosts`
  * applies to URLs from the alert and the tag; the handler's own URL is trusted as configured.
  */

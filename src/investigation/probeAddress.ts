@@ -4,8 +4,8 @@ import { lookup } from "node:dns/promises";
 /**
  * Address rules for the health probe. Loopback and private addresses are allowed, because teams
  * probe internal services. Link-local addresses (169.254.0.0/16, fe80::/10) and the cloud metadata
- * and platform endpoints are never probed, whatever the alert or the handler says: they hand out
- * instance credentials.
+ * and platform endpoints are never probed, whatever the alert or the handler contains, because they
+ * hand out instance credentials.
  */
 
 const blocked = new BlockList();

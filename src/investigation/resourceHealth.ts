@@ -17,7 +17,7 @@ interface AvailabilityStatus {
   };
 }
 
-/** The Resource Health collector: the current availability status of one target. */
+/** Reads the current availability status of one target (the Resource Health collector). */
 export async function collectResourceHealth(context: CollectorContext): Promise<CollectorOutcome> {
   const credential = context.services.azureCredential;
   if (!credential) return notConfigured();

@@ -47,3 +47,12 @@ export function resourceSlug(resourceId: string): string {
 
 /** Matches strings that look like an Azure resource id. */
 export const RESOURCE_ID_PATTERN = /^\/subscriptions\/[^/\s]+(\/[^/\s]+)+$/i;
+
+/**
+ * Strips the leading slash of a resource id for SDK calls. The SDKs (arm-monitor 8.0.0,
+ * monitor-query-logs 1.0.0) put the id after a slash of their own, so an id with its usual leading
+ * slash would produce `//subscriptions/...`.
+ */
+export function withoutLeadingSlash(resourceId: string): string {
+  return resourceId.replace(/^\/+/, "");
+}

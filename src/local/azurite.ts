@@ -14,6 +14,8 @@ export interface AzuriteOptions {
   services?: "all" | "table";
   /** Print Azurite's own output. */
   verbose?: boolean;
+  /** Fixed ports, for example Azurite's defaults 10000–10002; free ports are picked otherwise. */
+  ports?: { blob: number; queue: number; table: number };
 }
 
 export interface RunningAzurite {
@@ -36,19 +38,23 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** True when something accepts TCP connections on 127.0.0.1:`port`. */
+export function isListening(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
 async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`Azurite exited with code ${child.exitCode} before it listened on port ${port}.`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, "127.0.0.1");
-      socket.once("connect", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
-    });
-    if (open) return;
+    if (await isListening(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`Azurite did not listen on 127.0.0.1:${port} within ${timeoutMs} ms.`);
@@ -60,9 +66,9 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs: number)
  */
 export async function startAzurite(options: AzuriteOptions): Promise<RunningAzurite> {
   const all = (options.services ?? "all") === "all";
-  const table = await freePort();
-  const blob = all ? await freePort() : undefined;
-  const queue = all ? await freePort() : undefined;
+  const table = options.ports?.table ?? (await freePort());
+  const blob = all ? (options.ports?.blob ?? (await freePort())) : undefined;
+  const queue = all ? (options.ports?.queue ?? (await freePort())) : undefined;
 
   const packageRoot = path.dirname(require.resolve("azurite/package.json"));
   const entry = path.join(packageRoot, "dist", "src", all ? "azurite.js" : path.join("table", "main.js"));

@@ -9,7 +9,7 @@ import { TableStore } from "../storage/tables";
 import { workflow } from "../workflow/workflow";
 import type { WorkflowRegistry } from "../workflow/registry";
 import { LocalDurableRuntime } from "./durable";
-import { freePort, startAzurite, type RunningAzurite } from "./azurite";
+import { freePort, isListening, startAzurite, type RunningAzurite } from "./azurite";
 import { createLocalServer } from "./server";
 import { localSigningKey } from "./signingKey";
 import { prepareApp } from "../app/startup";
@@ -50,6 +50,10 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     const where = settings.localStoragePath === ":memory:" ? "in memory" : `in ${settings.localStoragePath}`;
     logger.log(`Started Azurite for the local host on 127.0.0.1:${azurite.ports.table} (tables), data ${where}.`);
     env.AzureWebJobsStorage = azurite.connectionString;
+  } else if (!options.tables && /^UseDevelopmentStorage=true$/i.test(settings.storageConnectionString ?? "") && !(await isListening(10002))) {
+    // The setting `func start` uses: serve it by starting Azurite on its default ports.
+    azurite = await startAzurite({ location: settings.localStoragePath, services: "all", ports: { blob: 10000, queue: 10001, table: 10002 } });
+    logger.log("AzureWebJobsStorage is UseDevelopmentStorage=true and nothing listens on 127.0.0.1:10002: started Azurite on its default ports.");
   }
   if (!settings.approvals.signingKey) {
     const generated = localSigningKey(settings.localStoragePath);

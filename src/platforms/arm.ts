@@ -4,7 +4,7 @@ import { armError, armRequest } from "../investigation/azure";
 /**
  * Azure Resource Manager calls of the agent's write actions. They go through the investigation's
  * shared ARM pipeline (`armRequest`: bearer token from the app's credential, the SDK's retry, and
- * TLS options that tests set with `setAzureTlsOptions`), and turn every non-2xx answer into an
+ * TLS options that tests set with `setAzureTlsOptions`), and turn every non-2xx response into an
  * `ArmError`.
  */
 
@@ -19,7 +19,7 @@ export interface Arm {
   request<T = unknown>(method: "GET" | "POST" | "PUT" | "PATCH", path: string, options: ArmCallOptions): Promise<{ status: number; body: T }>;
 }
 
-/** A non-2xx answer from ARM, with the code and message of ARM's error envelope. */
+/** A non-2xx response from ARM, with the code and message of ARM's error envelope. */
 export class ArmError extends Error {
   override name = "ArmError";
 
@@ -45,7 +45,7 @@ export function armFor(services: Services): Arm | undefined {
       if (response.status >= 200 && response.status < 300) return { status: response.status, body: response.body as T };
       const error = armError(response.body);
       const detail = error.message ? `: ${error.code ?? "error"}: ${error.message}` : "";
-      throw new ArmError(`ARM ${method} ${path} answered ${response.status}${detail}`, response.status, error.code);
+      throw new ArmError(`ARM ${method} ${path} returned HTTP ${response.status}${detail}`, response.status, error.code);
     },
   };
 }

@@ -6,7 +6,7 @@ import { silentLogger } from "../app/logger";
  * PagerDuty REST API v2 client over Node's fetch.
  *
  * Retries 429 (waiting for `ratelimit-reset` seconds when the header is there) and 5xx/408 with
- * exponential backoff, a bounded number of times; any other 4xx becomes a `PagerDutyError` with
+ * exponential backoff, a bounded number of times. Any other 4xx becomes a `PagerDutyError` with
  * PagerDuty's error code and message. Any 2xx is success. The write helpers are safe to repeat,
  * because activities run at least once: `acknowledge` never reopens a resolved incident,
  * `resolve` treats an already resolved incident as done, and `addNote` skips a note whose marker
@@ -46,7 +46,7 @@ export interface PagerDutyPriority {
   description?: string;
 }
 
-/** A PagerDuty answer that the client does not retry: a 4xx, or a 5xx/429 after the last attempt. */
+/** A PagerDuty response that the client does not retry: a 4xx, or a 5xx/429 after the last attempt. */
 export class PagerDutyError extends Error {
   override name = "PagerDutyError";
 
@@ -78,7 +78,7 @@ export interface PagerDutyClientOptions {
   maxAttempts?: number;
   /** First backoff for 5xx and for a 429 without `ratelimit-reset`, doubled per attempt. */
   baseDelayMs?: number;
-  /** Upper bound on one wait, whatever `ratelimit-reset` says. */
+  /** Maximum length of one wait, whatever `ratelimit-reset` sets. */
   maxDelayMs?: number;
   /** Time limit for one HTTP request. */
   requestTimeoutMs?: number;
@@ -275,7 +275,7 @@ export class PagerDutyClient {
       const failure = parseError(text);
       if (RETRYABLE.has(response.status) && attempt < this.maxAttempts) {
         const delay = response.status === 429 ? this.rateLimitDelay(response, attempt) : this.backoff(attempt);
-        this.logger.warn("PagerDuty answered with a retryable status; retrying.", { method, path, status: response.status, attempt, delayMs: delay });
+        this.logger.warn("PagerDuty returned a retryable status; retrying.", { method, path, status: response.status, attempt, delayMs: delay });
         await this.sleep(delay);
         continue;
       }
@@ -283,7 +283,7 @@ export class PagerDutyClient {
       const detail = failure.message ? `: ${failure.message}${failure.code !== undefined ? ` (code ${failure.code})` : ""}` : "";
       const more = failure.errors.length > 0 ? ` ${failure.errors.join("; ")}` : "";
       const tries = RETRYABLE.has(response.status) ? ` after ${attempt} attempts` : "";
-      throw new PagerDutyError(`PagerDuty ${method} ${path} answered ${response.status}${tries}${detail}.${more}`, response.status, failure.code, failure.errors);
+      throw new PagerDutyError(`PagerDuty ${method} ${path} returned HTTP ${response.status}${tries}${detail}.${more}`, response.status, failure.code, failure.errors);
     }
   }
 
@@ -323,9 +323,9 @@ function cut(text: string): string {
 }
 
 /**
- * The marker that starts every note the agent writes: the `[sre-agent` prefix lets intake
- * recognise the agent's own notes when they echo back as webhooks, and the incident key and step
- * make each note unique, so `addNote` can find an earlier copy.
+ * Returns the marker that starts every note the agent writes. The `[sre-agent` prefix lets intake
+ * recognise the agent's own notes when they echo back as webhooks. The incident key and step make
+ * each note unique, so `addNote` can find an earlier copy.
  */
 export function noteMarker(incidentKey: string, step: string): string {
   return `[sre-agent ${incidentKey} ${step}]`;

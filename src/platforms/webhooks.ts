@@ -6,11 +6,11 @@
 
 export interface WebhookResult {
   status: number;
-  /** The start of the answer, for the thread. */
+  /** The start of the response body, for the thread. */
   excerpt: string;
 }
 
-/** A webhook answer outside 2xx, or no answer. */
+/** A webhook response outside 2xx, or no response. */
 export class WebhookError extends Error {
   override name = "WebhookError";
 
@@ -38,7 +38,7 @@ async function postJson(url: string, body: unknown, what: string): Promise<Webho
     throw new WebhookError(`${what} webhook failed: ${(error as Error).message}`, 0);
   }
   const excerpt = (await response.text()).slice(0, 300);
-  if (!response.ok) throw new WebhookError(`${what} webhook answered ${response.status}.`, response.status);
+  if (!response.ok) throw new WebhookError(`${what} webhook returned HTTP ${response.status}.`, response.status);
   return { status: response.status, excerpt };
 }
 
@@ -47,7 +47,7 @@ export function postChatMessage(url: string, text: string): Promise<WebhookResul
   return postJson(url, { text }, "Notification");
 }
 
-/** Starts an Azure Automation runbook through its webhook; Azure answers 202 with the job ids. */
+/** Starts an Azure Automation runbook through its webhook. Azure returns 202 with the job ids. */
 export function invokeRunbookWebhook(url: string, body: Record<string, unknown>): Promise<WebhookResult> {
   return postJson(url, body, "Runbook");
 }

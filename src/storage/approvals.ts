@@ -4,7 +4,7 @@ import { isStatus, packText, unpackText, type TableStore } from "./tables";
 import { safeKey } from "./keys";
 
 /**
- * Approval records: one per action the agent asks a person to approve, bound to that action by
+ * Approval records: one per action that the agent requests a person to approve, bound to that action by
  * tool name and a hash of its arguments. State changes use the entity's etag, so when several
  * people (or the orchestrator's timeout) decide at once, exactly one change wins.
  */
@@ -20,11 +20,12 @@ export interface ApprovalRecord {
   tool: string;
   arguments: Record<string, unknown>;
   argumentsHash: string;
-  /** Why the agent proposes the action, and what it does, for the approval page. */
+  /** The analyst's reason for the action. */
   rationale: string;
+  /** One line for people: what the action does to what. */
   description: string;
   handlerName: string;
-  /** Who may decide; empty means anyone who can open the link. */
+  /** Names of the people who may decide. Empty means anyone who can open the link. */
   approvers: string[];
   state: ApprovalState;
   /** Random value carried by the token; a token for another request with the same id does not match it. */
@@ -34,7 +35,7 @@ export interface ApprovalRecord {
   decidedBy?: string;
   decidedAt?: string;
   comment?: string;
-  /** Why the request ended without a person's decision (timeout, alert resolved, takeover). */
+  /** Reason the request ended without a person's decision (timeout, alert resolved, takeover). */
   reason?: string;
 }
 

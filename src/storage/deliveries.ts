@@ -4,9 +4,9 @@ import { safeKey } from "./keys";
 
 const TABLE = "deliveries";
 
-/** What intake did with a delivery. */
+/** Record of a delivery and the outcome intake gave it. */
 export interface DeliveryRecord {
-  /** `done` once handled; `processing` while a request holds the claim. */
+  /** `done` once handled; `processing` while a request has the claim. */
   state: "processing" | "done";
   outcome?: string;
   incidentKey?: string;

@@ -6,8 +6,8 @@ import { safeKey } from "./keys";
 
 /**
  * The outbox of completed platform writes. Activities run at least once, so before a write the
- * executor looks for its row (incident + a hash of the action) and returns the recorded result
- * instead of writing again; after a write that succeeded it records the row.
+ * executor looks for its row (incident and a hash of the action). When the row exists, it returns
+ * the recorded result instead of writing again. After a write that succeeded, it records the row.
  *
  * A crash between the write and the record leaves no row, so the write is repeated: the platform
  * clients make those repeats harmless (a resolved incident stays resolved, a note with the same

@@ -104,14 +104,15 @@ export class PayloadStore {
     return rows.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.id.localeCompare(b.id));
   }
 
-  /** Deletes every payload row under `partition`; for retention together with its incident. */
+  /** Deletes every row under `partition`, continuation rows included; for retention together with its incident. Returns the rows deleted. */
   async deletePartition(partition: string): Promise<number> {
     const client = await this.tables.table(TABLE);
-    const partitionKey = safeKey(partition).replace(/'/g, "''");
+    const partitionKey = safeKey(partition);
     let deleted = 0;
-    for await (const entity of client.listEntities({ queryOptions: { filter: `PartitionKey eq '${partitionKey}'`, select: ["RowKey"] } })) {
+    const filter = `PartitionKey eq '${partitionKey.replace(/'/g, "''")}'`;
+    for await (const entity of client.listEntities({ queryOptions: { filter, select: ["RowKey"] } })) {
       try {
-        await client.deleteEntity(entity.partitionKey!, entity.rowKey!);
+        await client.deleteEntity(partitionKey, entity.rowKey!);
         deleted++;
       } catch (error) {
         if (!isStatus(error, 404)) throw error;

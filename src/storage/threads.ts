@@ -93,9 +93,9 @@ export class ThreadStore {
     const client = await this.tables.table(TABLE);
     const partition = safeKey(incidentKey).replace(/'/g, "''");
     let deleted = 0;
-    for await (const entity of client.listEntities({ queryOptions: { filter: `PartitionKey eq '${partition}'`, select: ["RowKey"] } })) {
+    for await (const entity of client.listEntities({ queryOptions: { filter: `PartitionKey eq '${partition}'`, select: ["PartitionKey", "RowKey"] } })) {
       try {
-        await client.deleteEntity(entity.partitionKey!, entity.rowKey!);
+        await client.deleteEntity(entity.partitionKey ?? safeKey(incidentKey), entity.rowKey!);
         deleted++;
       } catch (error) {
         if (!isStatus(error, 404)) throw error;

@@ -12,7 +12,7 @@ function arm(tool: ToolName, context: ToolContext, attempted: Record<string, unk
   return armFor(context.services) ?? notConfigured(tool, AZURE_OFF, attempted);
 }
 
-/** The alert a state change acts on: this incident's own alert, never one named in alert text. */
+/** Returns the alert a state change acts on: this incident's own alert, never one named in alert text. */
 function ownAlert(tool: ToolName, args: Record<string, unknown>, context: ToolContext): string | ToolResult {
   const own = azureAlertId(context.incident);
   if (!own) return refused(tool, `${tool} acts on Azure Monitor alerts only; this incident came from ${context.incident.source}.`);

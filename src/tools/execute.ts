@@ -7,8 +7,8 @@ import type { PlannedAction, ToolContext, ToolResult } from "./types";
 export const WRITES_OFF = "Agent writes are off (AGENT_WRITES_ENABLED=false): the agent recommends this action and does not run it.";
 
 /**
- * Runs a planned action once per incident. A write that completed is recorded in the outbox
- * (incident + action id + argument hash); a retried activity finds the row and returns the
+ * Runs a planned action once per incident. A write that completed is recorded in the outbox, keyed
+ * by incident, action id and argument hash. A retried activity finds the row and returns the
  * recorded result without calling the platform again. Only successful results are recorded, so a
  * failed write may be retried.
  */

@@ -100,7 +100,7 @@ export function plannedAction(phase: string, tool: ActionToolName, args: Record<
 
 /**
  * Returns why `action` may not run on `incident` under `handler`, or undefined when it may.
- * Scope: in autonomous mode only the incident's targets; in reader mode also resources that a
+ * In autonomous mode the scope is the incident's targets. Reader mode adds the resources that a
  * collector returned in this run, because a person approves each action anyway.
  */
 export function proposalProblem(incident: Incident, handler: Handler, evidence: Evidence[], action: RecommendedAction): string | undefined {

@@ -20,7 +20,7 @@ export function refused(tool: string, summary: string, attempted: Attempt = {}):
   return { tool, status: "error", summary, attempted };
 }
 
-/** Turns a platform error into an `error` or `timeout` result with what the service answered. */
+/** Turns a platform error into an `error` or `timeout` result with the service's response. */
 export function failed(tool: string, attempted: Attempt, error: unknown): ToolResult {
   const message = (error as Error)?.message ?? String(error);
   const name = (error as Error)?.name;
@@ -37,13 +37,13 @@ export function failed(tool: string, attempted: Attempt, error: unknown): ToolRe
   return { tool, status: "error", summary: `${tool} failed: ${message}`, attempted, response: { message } };
 }
 
-/** The PagerDuty incident id of a PagerDuty incident, in PagerDuty's letter case; undefined for other sources. */
+/** Returns the PagerDuty incident id of a PagerDuty incident, in PagerDuty's letter case, or undefined for other sources. */
 export function pagerDutyIncidentId(incident: Incident): string | undefined {
   if (incident.source !== "pagerduty") return undefined;
   return incident.pagerDuty?.incidentId ?? incident.sourceId;
 }
 
-/** The Alerts Management alert id of an Azure Monitor incident; undefined for other sources. */
+/** Returns the Alerts Management alert id of an Azure Monitor incident, or undefined for other sources. */
 export function azureAlertId(incident: Incident): string | undefined {
   return incident.source === "azure-monitor" ? incident.sourceId : undefined;
 }

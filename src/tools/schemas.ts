@@ -29,7 +29,7 @@ function anyCase(text: string): string {
 
 const SEGMENT = "[^/]+";
 
-/** A resource id of `type` (provider/type, for example `Microsoft.Web/sites`), in any letter case. */
+/** Returns a pattern for resource ids of `type` (provider/type, for example `Microsoft.Web/sites`), in any letter case. */
 function resourceIdPattern(type: string): string {
   const [provider, ...types] = type.split("/");
   const typed = types.map((name) => `/${anyCase(name)}/${SEGMENT}`).join("");
@@ -145,7 +145,7 @@ export const TOOL_ARGUMENT_SCHEMAS: Record<ToolName, ToolArgumentSchema> = {
   ),
 };
 
-/** What each tool does, for the model. */
+/** Description of each tool, for the model. */
 export const TOOL_DESCRIPTIONS: Record<ToolName, string> = {
   "logs.query": "Runs a KQL query against a Log Analytics workspace or a resource.",
   "metrics.read": "Reads Azure Monitor metrics of a resource.",

@@ -6,7 +6,7 @@ import type { Attempt, ResultStatus } from "../investigation/evidence";
 import type { ToolKind, ToolName } from "./catalog";
 import type { ToolArgumentSchema } from "./schemas";
 
-/** Outcome of one tool run: the status, what was attempted, and what the service answered. */
+/** Outcome of one tool run: the status, what was attempted, and the service's response. */
 export interface ToolResult {
   tool: string;
   status: ResultStatus;
@@ -18,7 +18,7 @@ export interface ToolResult {
   details?: Record<string, unknown>;
 }
 
-/** What an executor works on. `step` is stable across activity retries and unique per action. */
+/** Inputs of an executor. `step` is stable across activity retries and unique per action. */
 export interface ToolContext {
   services: Services;
   incident: Incident;
@@ -32,7 +32,7 @@ export interface ToolDefinition {
   name: ToolName;
   kind: ToolKind;
   schema: ToolArgumentSchema;
-  /** What the tool does, for the LLM. */
+  /** Description of the tool for the LLM. */
   description: string;
   execute(args: Record<string, unknown>, context: ToolContext): Promise<ToolResult>;
 }

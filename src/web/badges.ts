@@ -30,7 +30,7 @@ const RESULT_TONES: Record<string, Tone> = {
   expired: "muted",
   superseded: "muted",
   recovered: "ok",
-  "not-recovered": "bad",
+  "not recovered": "bad",
 };
 
 const PRIORITY_CLASSES = new Set(["P1", "P2", "P3", "P4", "P5"]);

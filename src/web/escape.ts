@@ -39,8 +39,8 @@ export function isSafeHtml(value: unknown): value is SafeHtml {
 }
 
 /**
- * Marks a constant string as markup. Only for literals written in this code base (a fixed icon,
- * a stylesheet); never pass it a value that came from a request, an alert, a log or a model.
+ * Marks a constant string as markup. It is only for literals written in this code base, such as
+ * the stylesheet. Never pass it a value that came from a request, an alert, a log or a model.
  */
 export function trusted(markup: string): SafeHtml {
   return safe(markup);
@@ -60,9 +60,9 @@ function render(value: Interpolation): string {
  * escaped (arrays are rendered item by item, `false`, `null` and `undefined` render nothing), and
  * `SafeHtml` values are inserted as they are.
  *
- * Values go only into text or quoted attribute values. An interpolation inside a tag name, an
- * unquoted attribute, an event handler attribute, a `<script>` or a `<style>` is not made safe by
- * escaping; use `safeHref` for URLs.
+ * Values go only into text or quoted attribute values. Escaping does not make an interpolation
+ * safe inside a tag name, an unquoted attribute, an event handler attribute, a `<script>` or a
+ * `<style>`. URLs go through `safeHref` first.
  */
 export function html(strings: TemplateStringsArray, ...values: Interpolation[]): SafeHtml {
   let out = strings[0];

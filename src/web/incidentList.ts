@@ -118,17 +118,17 @@ function renderRow(incident: Incident): SafeHtml {
   return html`<tr data-key="${incident.key}">
 ${cell("Priority", priorityBadge(incident.priority))}
 ${cell("Title", html`<a href="${threadPath(incident.key)}">${incident.title || incident.key}</a>${incident.service ? html`<br><span class="small muted">${incident.service}</span>` : ""}`, "title")}
-${cell("Source", incident.source)}
+${cell("Source", incident.source, "nowrap")}
 ${cell("Handler", incident.handlerName ?? html`<span class="muted">none yet</span>`)}
 ${cell("Status", html`${statusBadge(incident.status)}${takenOver}`)}
 ${cell("Verdict", verdict)}
 ${cell("Time to acknowledge", formatElapsed(incident.createdAt, incident.acknowledgedAt) || html`<span class="muted">–</span>`, "num")}
 ${cell("Time to analysis", formatElapsed(incident.createdAt, incident.analyzedAt) || html`<span class="muted">–</span>`, "num")}
-${cell("Created", html`<time datetime="${incident.createdAt}">${formatTime(incident.createdAt)}</time>`, "num")}
+${cell("Created", html`<time datetime="${incident.createdAt}">${formatTime(incident.createdAt)}</time>`, "time")}
 </tr>`;
 }
 
-/** One cell; `data-label` names the column in the narrow-screen card layout, and the `div` keeps the content in one flex item. */
+/** Renders one cell. `data-label` names the column in the narrow-screen card layout, and the `div` keeps the content in one flex item. */
 function cell(label: string, content: SafeHtml | string, className?: string): SafeHtml {
   return html`<td${className ? html` class="${className}"` : ""} data-label="${label}"><div>${content}</div></td>`;
 }

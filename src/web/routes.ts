@@ -5,9 +5,9 @@ import { takeOverIncident } from "./takeover";
 
 /**
  * HTTP routes of the pages; `src/app/routes.ts` collects them for both hosts. They are anonymous
- * at the Functions level because people, not tools, open them: in Azure, App Service
- * authentication must be switched on and require a signed-in user for them (it excludes only
- * `/api/alerts/*` and `/api/health`), and the local host listens on loopback only.
+ * at the Functions level because people open them in a browser, which cannot send a function key.
+ * In Azure, App Service authentication must be switched on and require a signed-in user; it
+ * excludes only `/api/alerts/*` and `/api/health`. The local host listens on loopback only.
  */
 export const webRoutes: HttpRoute[] = [
   { name: "uiIncidentList", methods: ["GET"], route: "ui/incidents", authLevel: "anonymous", handler: incidentListPage },

@@ -29,7 +29,7 @@ export const INCIDENT_LIST_SCRIPT = `
         return response.text();
       })
       .then(function (text) {
-        // The first answer is always swapped in, because the list may have changed since the page was rendered.
+        // The first response is always swapped in, because the list may have changed since the page was rendered.
         if (text !== last) {
           rows.innerHTML = text;
           var count = rows.querySelectorAll("tr[data-key]").length;
@@ -43,14 +43,16 @@ export const INCIDENT_LIST_SCRIPT = `
       })
       .then(schedule);
   }
+
   schedule();
 })();
 `;
 
 /**
  * Polls the thread page's summary and timeline (`?view=live`) and replaces them when they change,
- * keeping open `<details>` open and the focus where it was. The take-over form is not replaced,
- * so typing in it is never lost.
+ * keeping open `<details>`, typed form values and the focus. It waits while a field in the
+ * timeline has the focus, so a decision being typed is never replaced. The take-over form is
+ * outside both parts and never replaced.
  */
 export const THREAD_SCRIPT = `
 (function () {
@@ -65,9 +67,16 @@ export const THREAD_SCRIPT = `
   function clock() { return new Date().toISOString().slice(11, 19) + " UTC"; }
   function schedule() { window.setTimeout(tick, interval); }
 
+  function typing() {
+    var active = document.activeElement;
+    return !!active && timeline.contains(active) && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName);
+  }
+
   function swap(fresh) {
     var open = {};
+    var values = {};
     document.querySelectorAll("details[id]").forEach(function (item) { if (item.open) open[item.id] = true; });
+    timeline.querySelectorAll("input[type=text][id], textarea[id]").forEach(function (field) { if (field.value) values[field.id] = field.value; });
     var focused = document.activeElement && document.activeElement.id ? document.activeElement.id : null;
     var before = timeline.querySelectorAll(":scope > li").length;
     ["incident-summary", "timeline"].forEach(function (id) {
@@ -77,9 +86,19 @@ export const THREAD_SCRIPT = `
     });
     timeline = document.getElementById("timeline");
     document.querySelectorAll("details[id]").forEach(function (item) { if (open[item.id]) item.open = true; });
+    Object.keys(values).forEach(function (id) {
+      var field = document.getElementById(id);
+      if (field) field.value = values[id];
+    });
     if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
     var added = timeline.querySelectorAll(":scope > li").length - before;
     if (added > 0) announcer.textContent = added + (added === 1 ? " new message" : " new messages") + " in the thread.";
+  }
+
+  // A link to an evidence item (from the analysis) opens its collapsed details.
+  function openTarget() {
+    var target = window.location.hash ? document.getElementById(decodeURIComponent(window.location.hash.slice(1))) : null;
+    if (target && target.tagName === "DETAILS") target.open = true;
   }
 
   function tick() {
@@ -93,7 +112,8 @@ export const THREAD_SCRIPT = `
         return response.text();
       })
       .then(function (text) {
-        // The first answer is always swapped in, because the thread may have grown since the page was rendered.
+        if (text !== last && typing()) return;
+        // The first response is always swapped in, because the thread may have grown since the page was rendered.
         if (text !== last) {
           var template = document.createElement("template");
           template.innerHTML = text;
@@ -107,6 +127,9 @@ export const THREAD_SCRIPT = `
       })
       .then(schedule);
   }
+
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
   schedule();
 })();
 `;

@@ -1,7 +1,7 @@
 /**
  * The stylesheet of every page, sent inline so the pages need no second request and no external
- * host. System fonts only. Narrow screens (a 390 px phone) get single-column cards; wider ones
- * get the table and two-column header.
+ * host. It uses system fonts only. Narrow screens (a 390 px phone) get single-column cards, and
+ * wider ones get the table and the two-column header.
  */
 export const STYLES = `
 :root {
@@ -72,8 +72,10 @@ form.filters div { display: flex; flex-direction: column; gap: 4px; }
 table.incidents { width: 100%; border-collapse: collapse; background: var(--panel); border: 1px solid var(--line); border-radius: 8px; }
 table.incidents th, table.incidents td { text-align: left; padding: 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 table.incidents th { font-size: 0.85rem; color: var(--muted); font-weight: 600; }
-table.incidents td.title { overflow-wrap: anywhere; min-width: 14em; }
-table.incidents td.num { font-variant-numeric: tabular-nums; }
+table.incidents td.title { overflow-wrap: anywhere; min-width: 12em; }
+table.incidents td.num, table.incidents td.time { font-variant-numeric: tabular-nums; }
+table.incidents td.nowrap { white-space: nowrap; }
+table.incidents td.time { min-width: 7.5em; }
 table.incidents td.num { white-space: nowrap; }
 @media (max-width: 720px) {
   table.incidents, table.incidents tbody, table.incidents tr, table.incidents td { display: block; width: 100%; }
@@ -83,7 +85,7 @@ table.incidents td.num { white-space: nowrap; }
   table.incidents td { border: 0; padding: 2px 12px; display: flex; gap: 8px; }
   table.incidents td::before { content: attr(data-label); color: var(--muted); font-size: 0.85rem; width: 9.5em; flex-shrink: 0; }
   table.incidents td > div { min-width: 0; overflow-wrap: anywhere; }
-  table.incidents td.num { white-space: normal; }
+  table.incidents td.num, table.incidents td.nowrap { white-space: normal; }
   table.incidents td.title { font-weight: 600; min-width: 0; }
   table.incidents td.title::before { display: none; }
   table.incidents td.empty::before { display: none; }
@@ -98,7 +100,12 @@ table.incidents td.num { white-space: nowrap; }
 .incident-head { display: grid; gap: 16px; grid-template-columns: 1fr; }
 @media (min-width: 900px) { .incident-head { grid-template-columns: 2fr 1fr; } }
 .links { display: flex; flex-wrap: wrap; gap: 8px 16px; margin: 8px 0 0; padding: 0; list-style: none; }
-.takeover form { display: flex; flex-direction: column; gap: 8px; }
+.takeover form, form.stack, form.decision { display: flex; flex-direction: column; gap: 6px; align-items: stretch; }
+form.decision { margin-top: 8px; max-width: 40em; }
+form.stack .actions-row, form.decision .actions-row { margin-top: 4px; }
+.panel + .panel, .panel + form, form + .panel { margin-top: 16px; }
+ul.evidence-lines { padding-left: 1.2em; overflow-wrap: anywhere; }
+ul.evidence-lines li { margin-bottom: 6px; }
 .notice { border-left: 4px solid var(--warn); }
 
 ol.timeline { list-style: none; padding: 0; margin: 0; }

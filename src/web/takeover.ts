@@ -22,13 +22,20 @@ export async function takeOverIncident(request: HttpRequest, context: Invocation
   const back = { href: threadPath(key), label: "Back to the incident" };
 
   const body = await request.text();
-  if (Buffer.byteLength(body) > MAX_FORM_BYTES) return messagePage(413, "Form too large", "The take-over form is larger than expected.", back);
+  if (Buffer.byteLength(body) > MAX_FORM_BYTES) {
+    context.warn("Take-over rejected: the form is too large.", { incidentKey: key, bytes: Buffer.byteLength(body) });
+    return messagePage(413, "Form too large", "The take-over form is larger than expected.", back);
+  }
   const form = new URLSearchParams(body);
   if (!verifyCsrf(request, form.get(CSRF_FIELD))) {
+    context.warn("Take-over rejected: the CSRF token is missing or does not match the cookie.", { incidentKey: key });
     return messagePage(403, "Form expired", "The form's security token is missing or does not match. Reload the incident page and press Take over again.", back);
   }
   const by = signedInUser(request) ?? personName(form.get("name"));
-  if (!by) return messagePage(400, "Name missing", "Enter your name, so the thread records who took the incident over.", back);
+  if (!by) {
+    context.warn("Take-over rejected: no name and no App Service identity.", { incidentKey: key });
+    return messagePage(400, "Name missing", "Enter your name, so the thread records who took the incident over.", back);
+  }
 
   const services = getServices();
   const at = new Date();
@@ -59,7 +66,7 @@ export async function takeOverIncident(request: HttpRequest, context: Invocation
       data: { by, at: at.toISOString() },
     }, at);
   } catch (error) {
-    // The incident record already says who took over; the thread message is the record for people.
+    // The incident record already stores who took over, and the thread message is only the record for people.
     context.error("Failed to append the take-over message to the thread.", { incidentKey: key, error: (error as Error).message });
   }
 

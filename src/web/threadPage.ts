@@ -2,6 +2,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/fu
 import { getServices, type Services } from "../app/services";
 import { isTransientStorageError } from "../storage/tables";
 import { approvalStore, type ApprovalRecord } from "../storage/approvals";
+import { csrfToken as approvalCsrfToken } from "../approvals/token";
 import type { ThreadMessage } from "../storage/threads";
 import type { Incident } from "../intake/incident";
 import { html, safeHref, type SafeHtml } from "./escape";
@@ -20,6 +21,8 @@ interface ThreadData {
   incident: Incident;
   messages: ThreadMessage[];
   approvals: Map<string, ApprovalRecord>;
+  signingKey?: string;
+  signedInAs?: string;
 }
 
 /**
@@ -31,7 +34,7 @@ export async function threadPage(request: HttpRequest, context: InvocationContex
   const key = request.params.incidentKey;
   let data: ThreadData | undefined;
   try {
-    data = await loadThread(getServices(), key);
+    data = await loadThread(getServices(), key, signedInUser(request));
   } catch (error) {
     context.error("Failed to read the incident for the thread page.", { incidentKey: key, error: (error as Error).message });
     const message = isTransientStorageError(error) ? "Storage is unavailable; reload in a moment." : "The incident could not be read; the app log has the error.";
@@ -61,19 +64,28 @@ ${live.timeline}`;
   });
 }
 
-async function loadThread(services: Services, key: string): Promise<ThreadData | undefined> {
+async function loadThread(services: Services, key: string, signedInAs: string | undefined): Promise<ThreadData | undefined> {
   const stored = await services.incidents.get(key);
   if (!stored) return undefined;
   const [messages, records] = await Promise.all([services.threads.list(key), approvalStore(services).list(key)]);
-  return { incident: stored.incident, messages, approvals: new Map(records.map((record) => [record.approvalId, record])) };
+  return {
+    incident: stored.incident,
+    messages,
+    approvals: new Map(records.map((record) => [record.approvalId, record])),
+    signingKey: services.settings.approvals.signingKey,
+    signedInAs,
+  };
 }
 
-/** The parts of the page that change while the agent works; rendered the same way for the page and for polling. */
+/** Renders the parts of the page that change while the agent works, the same way for the page and for polling. */
 function renderLiveRegions(data: ThreadData): { summary: SafeHtml; timeline: SafeHtml } {
   const summary = html`<section id="incident-summary" class="panel" aria-label="Incident summary">${renderSummary(data.incident)}</section>`;
   const timeline = html`<ol id="timeline" class="timeline" aria-labelledby="thread-heading" data-poll-ms="${POLL_MILLISECONDS}">${renderTimeline(data.messages, {
     firedAt: data.incident.firedAt,
     approvals: data.approvals,
+    approvalCsrf: data.signingKey ? (record) => approvalCsrfToken(data.signingKey!, record.approvalId, record.nonce) : undefined,
+    signedInAs: data.signedInAs,
+    now: new Date(),
   })}</ol>`;
   return { summary, timeline };
 }

@@ -5,12 +5,21 @@ import { formatConfidence, formatDuration, formatJson, formatTime } from "./form
 import { resultBadge, verdictBadge } from "./badges";
 import { MAX_CHARTS, metricChartInputs, renderMetricChart } from "./chart";
 
-/** What the timeline needs besides the messages. */
+/** Context of the timeline besides its messages. */
 export interface TimelineContext {
   /** When the alert fired; metric charts mark it. */
   firedAt?: string;
   /** The incident's approval records by approval id: their state is current, the thread's is as requested. */
   approvals: Map<string, ApprovalRecord>;
+  /**
+   * Returns the approval form's CSRF token for a pending record, or undefined when approvals are
+   * off. Without a token the thread shows only a link to the approval page.
+   */
+  approvalCsrf?: (record: ApprovalRecord) => string | undefined;
+  /** The signed-in person (App Service authentication); without one the decision forms ask for a name. */
+  signedInAs?: string;
+  /** The current time, for hiding the form of a request whose time is up. */
+  now: Date;
 }
 
 const KIND_LABELS: Record<string, string> = {
@@ -95,7 +104,7 @@ ${duration}
 </details>`;
 }
 
-/** What the collector tried: the query, URL, resource and window first, then any other detail. */
+/** Renders what the collector tried: the query, URL, resource and window first, then any other detail. */
 function renderAttempt(attempted: unknown): SafeHtml | "" {
   const attempt = asRecord(attempted);
   if (!attempt) return "";
@@ -167,7 +176,9 @@ function renderApprovalRequest(message: ThreadMessage, data: Record<string, unkn
   const state = record?.state ?? text(data?.state) ?? "pending";
   const tool = record?.tool ?? text(data?.tool);
   const args = record?.arguments ?? data?.arguments;
-  const url = safeHref(data?.url);
+  const link = safeHref(data?.link ?? data?.url);
+  const expiresAt = record?.expiresAt ?? text(data?.expiresAt);
+  const open = state === "pending" && (!expiresAt || Date.parse(expiresAt) > context.now.getTime());
 
   const decided = record?.decidedBy
     ? html`<p class="small">Decided by ${record.decidedBy}${record.decidedAt ? html` at ${formatTime(record.decidedAt)}` : ""}${
@@ -177,36 +188,71 @@ function renderApprovalRequest(message: ThreadMessage, data: Record<string, unkn
       ? html`<p class="small muted">${record.reason}</p>`
       : "";
 
-  return html`<p>${resultBadge(state)}${tool ? html` <code>${tool}</code>` : ""}${
-    record?.expiresAt && state === "pending" ? html` <span class="small muted">expires ${formatTime(record.expiresAt)}</span>` : ""
+  return html`<p>${resultBadge(state === "pending" && !open ? "expired" : state)}${tool ? html` <code>${tool}</code>` : ""}${
+    expiresAt && open ? html` <span class="small muted">open until ${formatTime(expiresAt)}</span>` : ""
   }</p>
-<p class="text">${message.text}</p>
+${record ? html`<p class="text"><strong>${record.description}</strong>. ${record.rationale}</p>` : html`<p class="text">${message.text}</p>`}
 ${args !== undefined ? html`<pre>${formatJson(args)}</pre>` : ""}
 ${decided}
-${state === "pending" && url ? renderApprovalButtons(url, tool ?? "the action") : ""}`;
+${open && link ? renderDecisionForm(link, record, tool ?? "the action", context) : ""}`;
 }
 
 /**
- * Approve and Deny lead to the approval page, which shows the full request and posts the decision
- * with its own CSRF token; the approval link itself only ever shows the page.
+ * Renders the decision form for a pending approval. It posts to the approval link, the same endpoint and
+ * fields as the approval page's own form, so the approvals module checks the token, the CSRF
+ * token and the approver list as it does there. Without a CSRF token (approvals off, or no
+ * record) only the link to the approval page is shown.
  */
-function renderApprovalButtons(url: string, tool: string): SafeHtml {
-  return html`<div class="actions-row">
-<a class="button primary" href="${withDecision(url, "approve")}" aria-label="Approve ${tool} on the approval page">Approve…</a>
-<a class="button danger" href="${withDecision(url, "deny")}" aria-label="Deny ${tool} on the approval page">Deny…</a>
-</div>`;
+function renderDecisionForm(link: string, record: ApprovalRecord | undefined, tool: string, context: TimelineContext): SafeHtml {
+  const page = html`<a href="${link}">Open the approval page</a>`;
+  const csrf = record ? context.approvalCsrf?.(record) : undefined;
+  const action = record && csrf ? pathOf(link) : undefined;
+  if (!record || !csrf || !action) return html`<p class="small">${page} to approve or deny.</p>`;
+
+  const id = `approval-${record.approvalId.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+  const who = context.signedInAs
+    ? html`<p class="small">You decide as <strong>${context.signedInAs}</strong>.</p>`
+    : html`<label for="${id}-name">Your name or email</label><input type="text" id="${id}-name" name="name" required maxlength="100" autocomplete="email">`;
+  return html`<form class="decision" method="post" action="${action}" aria-label="Decide on ${tool}">
+<input type="hidden" name="csrf" value="${csrf}">
+${who}
+<label for="${id}-comment">Comment (optional)</label>
+<textarea id="${id}-comment" name="comment" rows="2" maxlength="1000"></textarea>
+<div class="actions-row">
+<button type="submit" class="primary" name="decision" value="approve" aria-label="Approve ${tool}">Approve</button>
+<button type="submit" class="danger" name="decision" value="deny" aria-label="Deny ${tool}">Deny</button>
+</div>
+<p class="small">${page} for the full request.</p>
+</form>`;
 }
 
-function withDecision(url: string, decision: "approve" | "deny"): string {
-  return `${url}${url.includes("?") ? "&" : "?"}decision=${decision}`;
+/** Returns the path of an approval link, so the form posts to this site whatever `PUBLIC_BASE_URL` is set to. */
+function pathOf(link: string): string | undefined {
+  try {
+    const path = new URL(link, "http://localhost").pathname;
+    return path.startsWith("/api/approvals/") ? path : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-/** Decisions, actions and verifications: a status badge, the text, the result and the raw data. */
+/** Decisions, actions and verifications: a status badge, the text, what was attempted, and the raw data. */
 function renderOutcome(message: ThreadMessage, data: Record<string, unknown> | undefined): SafeHtml {
-  const status = text(data?.state) ?? text(data?.decision) ?? text(data?.status) ?? text(asRecord(data?.result)?.status);
-  const tool = text(data?.tool);
-  return html`${status || tool ? html`<p>${status ? resultBadge(status) : ""}${tool ? html` <code>${tool}</code>` : ""}</p>` : ""}
+  const result = asRecord(data?.result);
+  const status =
+    message.kind === "verification" && typeof data?.recovered === "boolean"
+      ? data.recovered
+        ? "recovered"
+        : "not recovered"
+      : text(data?.state) ?? text(result?.status) ?? text(data?.status);
+  const tool = text(data?.tool) ?? text(result?.tool);
+  const approvedBy = text(data?.approvedBy);
+  return html`${status || tool ? html`<p>${status ? resultBadge(status) : ""}${tool ? html` <code>${tool}</code>` : ""}${
+    approvedBy ? html` <span class="small muted">approved by ${approvedBy}</span>` : ""
+  }</p>` : ""}
 <p class="text">${message.text}</p>
+${result ? renderAttempt(result.attempted) : ""}
+${result ? renderResponse(result.response) : ""}
 ${data ? renderDataDetails(data) : ""}`;
 }
 

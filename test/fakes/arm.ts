@@ -49,11 +49,11 @@ export interface ArmFake extends RunningFake {
   /** Adds a route checked before the built-in ones; later additions win over earlier ones. */
   addRoute(method: string, pattern: RegExp, handle: ArmRouteHandler): void;
   setMetric(resourceId: string, metric: FakeMetric): void;
-  /** Sets the availability status properties of a resource, or an error answer. */
+  /** Sets the availability status properties of a resource, or an error response. */
   setHealth(resourceId: string, answer: Record<string, unknown> | { status: number; body: unknown }): void;
   addEvents(subscriptionId: string, events: FakeEvent[]): void;
   setTags(resourceId: string, tags: Record<string, string>): void;
-  /** Makes every request wait before it is answered, to test time limits. */
+  /** Delays every response, to test time limits. */
   setDelay(ms: number): void;
   /** Events per Activity Log page; a smaller size makes the fake page with `nextLink`. */
   pageSize: number;
@@ -103,7 +103,7 @@ export async function startArmFake(): Promise<ArmFake> {
         for (const name of names) {
           const metric = known.find((entry) => entry.name.toLowerCase() === name.toLowerCase());
           if (!metric) {
-            // The metrics API answers unknown names with a top-level { code, message }.
+            // The metrics API rejects unknown names with a top-level { code, message }.
             sendJson(response, 400, { code: "BadRequest", message: `Failed to find metric configuration for provider: ${resourceId}, metric: ${name}. Valid metrics: ${known.map((m) => m.name).join(",")}` });
             return;
           }
@@ -222,7 +222,7 @@ export async function startArmFake(): Promise<ArmFake> {
     },
   ];
 
-  // Pending delays end when the fake closes, so a closed fake holds no timer.
+  // Pending delays end when the fake closes, so a closed fake keeps no timer.
   const timers = new Set<NodeJS.Timeout>();
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {

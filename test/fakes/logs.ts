@@ -30,7 +30,7 @@ export type LogsReply =
 
 export interface LogsFake extends RunningFake {
   calls: LogsCall[];
-  /** Answers queries that `matches` accepts with `reply`; later rules win over earlier ones. */
+  /** Replies `reply` to queries that `matches` accepts; later rules win over earlier ones. */
   when(matches: (call: LogsCall) => boolean, reply: LogsReply): void;
   setDelay(ms: number): void;
 }
@@ -58,7 +58,7 @@ export async function startLogsFake(): Promise<LogsFake> {
   const calls: LogsCall[] = [];
   let delayMs = 0;
 
-  // Pending delays end when the fake closes, so a closed fake holds no timer.
+  // Pending delays end when the fake closes, so a closed fake keeps no timer.
   const timers = new Set<NodeJS.Timeout>();
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {

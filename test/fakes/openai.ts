@@ -3,8 +3,8 @@ import { sendJson, startFake, type RunningFake } from "./https";
 /**
  * A loopback fake of the chat completions API, on both the OpenAI path (`POST /chat/completions`,
  * also under `/v1`) and the Azure OpenAI deployment path
- * (`POST /openai/deployments/{deployment}/chat/completions?api-version=...`). It answers with
- * scripted replies in order; a request after the script ends gets a 500.
+ * (`POST /openai/deployments/{deployment}/chat/completions?api-version=...`). It returns the
+ * scripted replies in order, and a request after the script ends gets a 500.
  */
 
 export interface ScriptedToolCall {
@@ -31,11 +31,13 @@ export interface ChatFake extends RunningFake {
   calls: ChatCall[];
   /** Appends replies to the script. */
   script(...replies: ScriptedReply[]): void;
+  /** Forgets the remaining script and the recorded calls. */
+  reset(): void;
 }
 
 let sequence = 0;
 
-/** A completion whose message holds `calls` as tool calls. */
+/** Builds a completion whose message carries `calls` as tool calls. */
 export function toolCallReply(
   calls: ScriptedToolCall[],
   options: { finishReason?: string; usage?: { prompt: number; completion: number }; model?: string } = {},
@@ -66,7 +68,7 @@ export function toolCallReply(
   };
 }
 
-/** A completion whose message is plain text. */
+/** Builds a completion whose message is plain text. */
 export function textReply(content: string, usage = { prompt: 1000, completion: 80 }): ScriptedReply {
   return {
     status: 200,
@@ -81,7 +83,7 @@ export function textReply(content: string, usage = { prompt: 1000, completion: 8
   };
 }
 
-/** An API error in OpenAI's shape. */
+/** Builds an API error in OpenAI's shape. */
 export function errorReply(status: number, message: string, code = "server_error"): ScriptedReply {
   return { status, body: { error: { message, type: code, param: null, code } } };
 }
@@ -126,6 +128,10 @@ export async function startChatFake(options: { tls?: boolean } = {}): Promise<Ch
     calls,
     script: (...more) => {
       replies.push(...more);
+    },
+    reset: () => {
+      replies.length = 0;
+      calls.length = 0;
     },
   };
 }

@@ -50,7 +50,7 @@ export interface FakePagerDuty extends RunningFake {
 export interface FakePagerDutyOptions {
   apiKey?: string;
   fromEmail?: string;
-  /** How a PUT `resolved` on a resolved incident is answered: 200 (default) or PagerDuty's error 1001. */
+  /** Response to a PUT `resolved` on a resolved incident: 200 (default) or PagerDuty's error 1001. */
   resolveResolved?: "ok" | "error-1001";
 }
 

@@ -56,7 +56,7 @@ export function setUpIntake(env: Record<string, string> = {}, label = "intake"):
   return { services, port, stores: intakeStores(services) };
 }
 
-/** An invocation context whose log lines are collected instead of printed. */
+/** Creates an invocation context that collects its log lines in `lines` instead of printing them. */
 export function quietContext(lines: unknown[][] = []): InvocationContext {
   return new InvocationContext({ invocationId: randomUUID(), functionName: "test", logHandler: (_level, ...args) => lines.push(args) });
 }
@@ -93,7 +93,7 @@ export async function postPagerDuty(body: Uint8Array | string, headers: Record<s
   return answerOf(await pagerDutyWebhookHandler(request("pagerduty", body, headers), quietContext()));
 }
 
-/** Sends a corpus file the way its expected.json entry says. */
+/** Sends a corpus file with the headers and content type its expected.json entry gives. */
 export async function sendCorpusFile(file: string): Promise<Answer> {
   const entry = corpusEntry(file);
   const bytes = corpusBytes(file);
@@ -103,7 +103,7 @@ export async function sendCorpusFile(file: string): Promise<Answer> {
 }
 
 /** Headers of a PagerDuty delivery for `body`, signed with `secret`. */
-export function pagerDutyHeaders(signature: string | undefined, webhookId = randomUUID()): Record<string, string> {
+export function pagerDutyHeaders(signature: string | undefined, webhookId: string = randomUUID()): Record<string, string> {
   const headers: Record<string, string> = {
     "Content-Type": "application/json",
     "User-Agent": "PagerDuty-Webhook/V3.0",

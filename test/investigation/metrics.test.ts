@@ -92,6 +92,29 @@ describe("metrics collector", () => {
     expect(arm.requests.at(-1)!.query.get("aggregation")).toBe("Total");
   });
 
+  test("one criterion of a multi-criteria alert", async () => {
+    arm.setMetric(SITE, { name: "MemoryPercentage", series: [{ points: points([95, 96, 97]) }] });
+    const alert = incident({
+      firedAt: minutesAgo(4),
+      condition: {
+        kind: "metric",
+        metricName: "CpuPercentage",
+        operator: "GreaterThan",
+        threshold: 80,
+        criteria: [
+          { metricName: "CpuPercentage", operator: "GreaterThan", threshold: 80 },
+          { metricName: "MemoryPercentage", operator: "GreaterThan", threshold: 90, timeAggregation: "Maximum" },
+        ],
+      },
+    });
+
+    const evidence = await runCollector(services(), alert, handler(), { ...request, criterion: 1 }, silent);
+
+    expect((evidence.findings as unknown as MetricFindings).metricName).toBe("MemoryPercentage");
+    expect((evidence.findings as unknown as MetricFindings).state).toBe("breaching");
+    expect(arm.requests.at(-1)!.query.get("aggregation")).toBe("Maximum");
+  });
+
   test("unknown metric is an error with the service's message", async () => {
     const alert = incident({ condition: { kind: "metric", metricName: "NoSuchMetric", operator: "GreaterThan", threshold: 1 } });
 

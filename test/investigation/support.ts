@@ -15,7 +15,7 @@ export const COMPONENT = `/subscriptions/${SUBSCRIPTION}/resourcegroups/rg-shop/
 export const WORKSPACE_ID = "11111111-2222-3333-4444-555555555555";
 export const ALERT_ID = `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.AlertsManagement/alerts/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee`;
 
-/** A credential that hands out a fixed token and counts requests; it never contacts anything. */
+/** Builds a credential that hands out a fixed token and records the scopes requested; it contacts nothing. */
 export function fakeCredential(): TokenCredential & { scopes: string[] } {
   const scopes: string[] = [];
   return {
@@ -77,7 +77,7 @@ export function handler(overrides: Partial<Handler> = {}): Handler {
   };
 }
 
-/** A minimal evidence item for analyst and guardrail tests. */
+/** Builds a minimal evidence item for analyst and guardrail tests. */
 export function evidence(overrides: Partial<Evidence> & Pick<Evidence, "id" | "collector">): Evidence {
   return {
     status: "success",

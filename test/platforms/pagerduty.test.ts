@@ -66,7 +66,7 @@ describe("PagerDutyClient", () => {
 
     const failure = client.getIncident("PINC4");
 
-    await expect(failure).rejects.toThrow(/answered 500 after 4 attempts/);
+    await expect(failure).rejects.toThrow(/returned HTTP 500 after 4 attempts/);
     expect(fake.requests).toHaveLength(4);
   });
 

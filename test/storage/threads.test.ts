@@ -37,3 +37,18 @@ describe("ThreadStore", () => {
     expect((message.data as { rows: string[] }).rows).toHaveLength(5000);
   });
 });
+
+describe("ThreadStore.deleteThread", () => {
+  test("removes every message of one incident only", async () => {
+    const threads = new ThreadStore(testTables("del"));
+    await threads.append("gone", { id: "a", author: "agent", kind: "routing", text: "1" });
+    await threads.append("gone", { id: "b", author: "agent", kind: "analysis", text: "2" });
+    await threads.append("kept", { id: "a", author: "agent", kind: "routing", text: "3" });
+
+    const deleted = await threads.deleteThread("gone");
+
+    expect(deleted).toBe(2);
+    expect(await threads.list("gone")).toHaveLength(0);
+    expect(await threads.list("kept")).toHaveLength(1);
+  });
+});

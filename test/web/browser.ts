@@ -27,7 +27,8 @@ export function describeWithBrowser(name: string, body: () => void): void {
     });
     return;
   }
-  console.warn(`SKIPPED browser tests "${name}": Chromium not found at ${CHROMIUM_PATH}. Install it with "apt-get install -y chromium" or set CHROMIUM_PATH.`);
+  // Jest drops console output of a file whose tests are all skipped, so the notice goes to stderr directly.
+  process.stderr.write(`\nSKIPPED browser tests "${name}": Chromium not found at ${CHROMIUM_PATH}. Install it with "apt-get install -y chromium" or set CHROMIUM_PATH.\n`);
   describe.skip(name, body);
 }
 

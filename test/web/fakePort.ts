@@ -1,6 +1,6 @@
 import type { OrchestrationPort } from "../../src/workflow/port";
 
-/** An orchestration port that records raised events and knows no instances otherwise. */
+/** An orchestration port that records raised events and has no instances. */
 export class RecordingPort implements OrchestrationPort {
   readonly events: Array<{ instanceId: string; eventName: string; data: unknown }> = [];
 

@@ -46,7 +46,7 @@ export function sampleIncident(overrides: Partial<Incident> = {}): Incident {
   };
 }
 
-/** A metric series of 31 one-minute points that crosses the threshold at the fire time. */
+/** Builds a metric series of 31 one-minute points that crosses the threshold at the fire time. */
 export function sampleSeries(): Array<{ time: string; value: number }> {
   const start = Date.parse(FIRED_AT) - 10 * 60_000;
   return Array.from({ length: 31 }, (_, minute) => ({
@@ -55,7 +55,7 @@ export function sampleSeries(): Array<{ time: string; value: number }> {
   }));
 }
 
-/** A thread with one message of each kind the pages draw specially. */
+/** Builds a thread with one message of each kind that the pages draw specially. */
 export function sampleThread(): NewThreadMessage[] {
   return [
     {

@@ -63,7 +63,10 @@ describeWithBrowser("pages in a browser", () => {
     const keys = await page.locator("#incident-rows tr[data-key]").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-key")));
     const row = page.locator(`tr[data-key="${incident.key}"]`);
 
+    const tableOverflow = await page.locator(".table-scroll").evaluate((wrapper) => wrapper.scrollWidth - wrapper.clientWidth);
+
     expect(keys).toEqual([incident.key, older.key, hostile.key]);
+    expect(tableOverflow).toBeLessThanOrEqual(0);
     await expect(row.locator('td[data-label="Time to acknowledge"]').textContent()).resolves.toBe("3 s");
     await expect(row.locator('td[data-label="Time to analysis"]').textContent()).resolves.toBe("45 s");
     await expect(row.locator('td[data-label="Handler"]').textContent()).resolves.toBe("quickstart");
@@ -121,6 +124,14 @@ describeWithBrowser("pages in a browser", () => {
     expect(await page.getByText("Bad link").count()).toBe(0);
   });
 
+  test("evidence link in the analysis opens the evidence", async () => {
+    const page = await open(`/api/ui/incidents/${incident.key}`);
+
+    await page.locator(".kind-analysis").getByRole("link", { name: "logs-1" }).click();
+
+    await page.waitForFunction(() => (document.getElementById("evidence-logs-1") as HTMLDetailsElement).open, undefined, { timeout: 5000 });
+  });
+
   test("thread draws the metric chart with its threshold", async () => {
     const page = await open(`/api/ui/incidents/${incident.key}`);
     const metrics = page.locator("#evidence-metrics-1");
@@ -167,7 +178,7 @@ describeWithBrowser("pages in a browser", () => {
     await screenshot(page, "thread-taken-over");
   });
 
-  test("hostile alert text is shown, not run", async () => {
+  test("hostile seeded text is not run", async () => {
     const page = await context.newPage();
     const findings = await watchForScriptInjection(page);
 

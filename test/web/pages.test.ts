@@ -11,6 +11,10 @@ import { sampleIncident, sampleThread, seedIncident } from "./fixtures";
 
 const BASE = "http://127.0.0.1:7071/api/ui/incidents";
 
+function quiet(): InvocationContext {
+  return new InvocationContext({ logHandler: () => undefined });
+}
+
 describe("web page handlers", () => {
   const port = new RecordingPort();
   const services = new Services(readSettings({}), () => port, { tables: testTables("web") });
@@ -34,7 +38,7 @@ describe("web page handlers", () => {
   }
 
   test("list shows incidents newest first", async () => {
-    const response = await incidentListPage(get(BASE), new InvocationContext());
+    const response = await incidentListPage(get(BASE), quiet());
     const body = bodyOf(response);
 
     expect(response.status).toBe(200);
@@ -44,7 +48,7 @@ describe("web page handlers", () => {
   });
 
   test("list filters by status and priority", async () => {
-    const response = await incidentListPage(get(`${BASE}?status=resolved&priority=P1`), new InvocationContext());
+    const response = await incidentListPage(get(`${BASE}?status=resolved&priority=P1`), quiet());
     const body = bodyOf(response);
 
     expect(body).toContain("Older P1");
@@ -53,21 +57,21 @@ describe("web page handlers", () => {
   });
 
   test("list rejects an unknown status", async () => {
-    const response = await incidentListPage(get(`${BASE}?status=bogus`), new InvocationContext());
+    const response = await incidentListPage(get(`${BASE}?status=bogus`), quiet());
 
     expect(response.status).toBe(400);
     expect(bodyOf(response)).toContain("bogus");
   });
 
   test("list rows view is a fragment", async () => {
-    const response = await incidentListPage(get(`${BASE}?view=rows`), new InvocationContext());
+    const response = await incidentListPage(get(`${BASE}?view=rows`), quiet());
 
     expect(bodyOf(response).startsWith("<tr")).toBe(true);
     expect(bodyOf(response)).not.toContain("<html");
   });
 
   test("thread page sets a CSRF cookie and renders the timeline", async () => {
-    const response = await threadPage(get(`${BASE}/${incident.key}`, {}, { incidentKey: incident.key }), new InvocationContext());
+    const response = await threadPage(get(`${BASE}/${incident.key}`, {}, { incidentKey: incident.key }), quiet());
     const body = bodyOf(response);
     const cookie = (response.headers as Record<string, string>)["set-cookie"];
 
@@ -80,7 +84,7 @@ describe("web page handlers", () => {
   });
 
   test("thread page is 404 for an unknown key", async () => {
-    const response = await threadPage(get(`${BASE}/nope`, {}, { incidentKey: "nope" }), new InvocationContext());
+    const response = await threadPage(get(`${BASE}/nope`, {}, { incidentKey: "nope" }), quiet());
 
     expect(response.status).toBe(404);
   });
@@ -88,7 +92,7 @@ describe("web page handlers", () => {
   test("thread page shows the signed-in user instead of a name field", async () => {
     const response = await threadPage(
       get(`${BASE}/${incident.key}`, { "x-ms-client-principal-name": "ada@example.com" }, { incidentKey: incident.key }),
-      new InvocationContext(),
+      quiet(),
     );
 
     expect(bodyOf(response)).toContain("Signed in as <strong>ada@example.com</strong>");
@@ -109,20 +113,20 @@ describe("web page handlers", () => {
     }
 
     test("is refused without the CSRF cookie", async () => {
-      const response = await takeOverIncident(post(incident.key, { csrf: token, name: "Mallory" }), new InvocationContext());
+      const response = await takeOverIncident(post(incident.key, { csrf: token, name: "Mallory" }), quiet());
 
       expect(response.status).toBe(403);
       expect((await services.incidents.get(incident.key))?.incident.takenOverBy).toBeUndefined();
     });
 
     test("is refused when the field does not match the cookie", async () => {
-      const response = await takeOverIncident(post(incident.key, { csrf: "b".repeat(43), name: "Mallory" }, { cookie: `${CSRF_COOKIE}=${token}` }), new InvocationContext());
+      const response = await takeOverIncident(post(incident.key, { csrf: "b".repeat(43), name: "Mallory" }, { cookie: `${CSRF_COOKIE}=${token}` }), quiet());
 
       expect(response.status).toBe(403);
     });
 
     test("needs a name without App Service authentication", async () => {
-      const response = await takeOverIncident(post(incident.key, { csrf: token, name: "  " }, { cookie: `${CSRF_COOKIE}=${token}` }), new InvocationContext());
+      const response = await takeOverIncident(post(incident.key, { csrf: token, name: "  " }, { cookie: `${CSRF_COOKIE}=${token}` }), quiet());
 
       expect(response.status).toBe(400);
     });
@@ -130,7 +134,7 @@ describe("web page handlers", () => {
     test("records who, appends to the thread and raises the event", async () => {
       const response = await takeOverIncident(
         post(incident.key, { csrf: token, name: "Grace" }, { cookie: `other=1; ${CSRF_COOKIE}=${token}` }),
-        new InvocationContext(),
+        quiet(),
       );
 
       expect(response.status).toBe(303);
@@ -146,7 +150,7 @@ describe("web page handlers", () => {
     test("a second takeover changes nothing", async () => {
       const response = await takeOverIncident(
         post(incident.key, { csrf: token }, { cookie: `${CSRF_COOKIE}=${token}`, "x-ms-client-principal-name": "linus@example.com" }),
-        new InvocationContext(),
+        quiet(),
       );
 
       expect(response.status).toBe(303);
@@ -157,7 +161,7 @@ describe("web page handlers", () => {
     test("prefers the App Service identity over the form", async () => {
       const response = await takeOverIncident(
         post(older.key, { csrf: token, name: "Someone else" }, { cookie: `${CSRF_COOKIE}=${token}`, "x-ms-client-principal-name": "linus@example.com" }),
-        new InvocationContext(),
+        quiet(),
       );
 
       expect(response.status).toBe(303);
@@ -165,7 +169,7 @@ describe("web page handlers", () => {
     });
 
     test("is 404 for an unknown incident", async () => {
-      const response = await takeOverIncident(post("nope", { csrf: token, name: "Grace" }, { cookie: `${CSRF_COOKIE}=${token}` }), new InvocationContext());
+      const response = await takeOverIncident(post("nope", { csrf: token, name: "Grace" }, { cookie: `${CSRF_COOKIE}=${token}` }), quiet());
 
       expect(response.status).toBe(404);
     });

@@ -1,11 +1,38 @@
 import type { ThreadMessage } from "../../src/storage/threads";
 import { renderRows } from "../../src/web/incidentList";
-import { renderTimeline } from "../../src/web/timeline";
+import { renderTimeline, type TimelineContext } from "../../src/web/timeline";
+import type { ApprovalRecord } from "../../src/storage/approvals";
 import { metricChartInputs, renderMetricChart } from "../../src/web/chart";
 import { formatElapsed } from "../../src/web/format";
 import { renderPage, contentSecurityPolicy } from "../../src/web/layout";
 import { html } from "../../src/web/escape";
 import { sampleIncident, sampleSeries, sampleThread, XSS_DESCRIPTION, XSS_TITLE } from "./fixtures";
+
+const NOW = new Date("2026-03-02T10:05:00.000Z");
+
+function context(overrides: Partial<TimelineContext> = {}): TimelineContext {
+  return { approvals: new Map(), now: NOW, ...overrides };
+}
+
+function approvalRecord(overrides: Partial<ApprovalRecord> = {}): ApprovalRecord {
+  return {
+    incidentKey: "azure-monitor-x",
+    approvalId: "a1",
+    eventName: "ApprovalDecision-a1",
+    tool: "appService.restart",
+    arguments: { resourceId: "/subscriptions/0001/.../sites/checkout" },
+    argumentsHash: "h",
+    rationale: "A restart clears the hot loop.",
+    description: "Restart <checkout>",
+    handlerName: "quickstart",
+    approvers: [],
+    state: "pending",
+    nonce: "n1",
+    requestedAt: "2026-03-02T10:01:00.000Z",
+    expiresAt: "2026-03-02T10:31:00.000Z",
+    ...overrides,
+  };
+}
 
 function asMessages(): ThreadMessage[] {
   return sampleThread().map((message, index) => ({
@@ -40,7 +67,7 @@ describe("incident list rows", () => {
 
 describe("thread timeline", () => {
   test("collapses evidence with what it attempted", () => {
-    const out = renderTimeline(asMessages(), { approvals: new Map() }).value;
+    const out = renderTimeline(asMessages(), context()).value;
 
     expect(out).toMatch(/<details class="evidence" id="evidence-logs-1">/);
     expect(out).not.toMatch(/<details class="evidence"[^>]* open/);
@@ -48,7 +75,7 @@ describe("thread timeline", () => {
   });
 
   test("draws the metric chart with its threshold", () => {
-    const out = renderTimeline(asMessages(), { approvals: new Map(), firedAt: "2026-03-02T10:00:00.000Z" }).value;
+    const out = renderTimeline(asMessages(), context({ firedAt: "2026-03-02T10:00:00.000Z" })).value;
 
     expect(out).toContain('<svg class="chart"');
     expect(out).toContain('class="threshold"');
@@ -56,7 +83,7 @@ describe("thread timeline", () => {
   });
 
   test("escapes log rows and links cited evidence", () => {
-    const out = renderTimeline(asMessages(), { approvals: new Map() }).value;
+    const out = renderTimeline(asMessages(), context()).value;
 
     expect(out).toContain("&lt;b&gt;503&lt;/b&gt;");
     expect(out).toContain('href="#evidence-metrics-1"');
@@ -65,44 +92,86 @@ describe("thread timeline", () => {
   test("escapes message text and data", () => {
     const message: ThreadMessage = { seq: 1, id: "n", at: "2026-03-02T10:00:00Z", author: "agent", kind: "notice", text: XSS_DESCRIPTION, data: { note: XSS_TITLE } };
 
-    const out = renderTimeline([message], { approvals: new Map() }).value;
+    const out = renderTimeline([message], context()).value;
 
     expect(out).not.toContain("<script>");
     expect(out).not.toContain("<svg onload");
     expect(out).not.toContain("<img");
   });
 
-  test("shows approval buttons only while pending", () => {
-    const request: ThreadMessage = {
-      seq: 1,
-      id: "approval-requested-a1",
-      at: "2026-03-02T10:00:00Z",
-      author: "agent",
-      kind: "approval-requested",
-      text: "Approve a restart of checkout?",
-      data: { approvalId: "a1", url: "http://127.0.0.1:7071/api/approvals/tok", tool: "appService.restart", arguments: {}, state: "pending" },
-    };
+  const request: ThreadMessage = {
+    seq: 1,
+    id: "approval-requested-a1",
+    at: "2026-03-02T10:01:00Z",
+    author: "agent",
+    kind: "approval-requested",
+    text: "Approval requested: Restart checkout.",
+    data: { approvalId: "a1", link: "http://agent.example.com/api/approvals/tok", tool: "appService.restart", arguments: {}, expiresAt: "2026-03-02T10:31:00.000Z" },
+  };
 
-    const pending = renderTimeline([request], { approvals: new Map() }).value;
-    const decided = renderTimeline([{ ...request, data: { ...(request.data as object), state: "approved" } }], { approvals: new Map() }).value;
+  test("pending approval gets a decision form", () => {
+    const out = renderTimeline([request], context({ approvals: new Map([["a1", approvalRecord()]]), approvalCsrf: () => "csrf-1" })).value;
 
-    expect(pending).toContain("/api/approvals/tok");
-    expect(pending).toContain('aria-label="Approve appService.restart');
-    expect(decided).not.toContain("/api/approvals/tok");
+    expect(out).toContain('<form class="decision" method="post" action="/api/approvals/tok"');
+    expect(out).toContain('name="csrf" value="csrf-1"');
+    expect(out).toContain('aria-label="Approve appService.restart"');
+    expect(out).toContain('id="approval-a1-name"');
+    expect(out).toContain("Restart &lt;checkout&gt;");
+  });
+
+  test("signed-in person decides without a name field", () => {
+    const out = renderTimeline([request], context({ approvals: new Map([["a1", approvalRecord()]]), approvalCsrf: () => "c", signedInAs: "ada@example.com" })).value;
+
+    expect(out).toContain("You decide as <strong>ada@example.com</strong>");
+    expect(out).not.toContain('name="name"');
+  });
+
+  test("without approvals configured only the link is shown", () => {
+    const out = renderTimeline([request], context({ approvals: new Map([["a1", approvalRecord()]]) })).value;
+
+    expect(out).not.toContain("<form");
+    expect(out).toContain('href="http://agent.example.com/api/approvals/tok"');
+  });
+
+  test.each([
+    ["decided", approvalRecord({ state: "approved", decidedBy: "ada", decidedAt: "2026-03-02T10:02:00.000Z" }), NOW],
+    ["expired by time", approvalRecord(), new Date("2026-03-02T11:00:00.000Z")],
+    ["superseded", approvalRecord({ state: "superseded", reason: "a person took the incident over" }), NOW],
+  ])("%s approval has no form", (_name, record, now) => {
+    const out = renderTimeline([request], context({ approvals: new Map([["a1", record]]), approvalCsrf: () => "c", now })).value;
+
+    expect(out).not.toContain("<form");
+    expect(out).not.toContain("/api/approvals/tok");
   });
 
   test("drops an approval link that is not http", () => {
-    const request: ThreadMessage = {
-      seq: 1,
-      id: "r",
-      at: "2026-03-02T10:00:00Z",
+    const hostile = { ...request, data: { approvalId: "a1", link: "javascript:alert(1)" } };
+
+    expect(renderTimeline([hostile], context({ approvals: new Map([["a1", approvalRecord()]]), approvalCsrf: () => "c" })).value).not.toContain("javascript:");
+  });
+
+  test("action shows its result status", () => {
+    const action: ThreadMessage = {
+      seq: 2,
+      id: "action-a1",
+      at: "2026-03-02T10:03:00Z",
       author: "agent",
-      kind: "approval-requested",
-      text: "x",
-      data: { approvalId: "a1", url: "javascript:alert(1)", state: "pending" },
+      kind: "action",
+      text: "Restarted checkout.",
+      data: { tool: "appService.restart", approvedBy: "ada", result: { tool: "appService.restart", status: "success", summary: "Restarted.", attempted: { resource: "/subscriptions/0001/x" } } },
     };
 
-    expect(renderTimeline([request], { approvals: new Map() }).value).not.toContain("javascript:");
+    const out = renderTimeline([action], context()).value;
+
+    expect(out).toContain('<span class="badge tone-ok">success</span>');
+    expect(out).toContain("approved by ada");
+    expect(out).toContain("/subscriptions/0001/x");
+  });
+
+  test("verification shows whether the resource recovered", () => {
+    const verification: ThreadMessage = { seq: 3, id: "verification", at: "2026-03-02T10:04:00Z", author: "agent", kind: "verification", text: "Not recovered.", data: { recovered: false } };
+
+    expect(renderTimeline([verification], context()).value).toContain('<span class="badge tone-bad">not recovered</span>');
   });
 });
 

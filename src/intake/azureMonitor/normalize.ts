@@ -3,6 +3,7 @@ import type { CommonAlert } from "../schemas/azureMonitor";
 import { resourceName, scopesOf, uniqueResourceIds } from "../resourceIds";
 import { addStringProperties, cut, httpUrl, isoTime, list, propertyIgnoringCase, text } from "../values";
 import { readServiceDetails } from "./services";
+import { fitIncident } from "../fitIncident";
 
 /** Limits that keep one incident record well inside a Table Storage entity. */
 const MAX_TITLE = 300;
@@ -21,7 +22,7 @@ export interface NormalizedAlert {
   parseError?: Error;
 }
 
-/** The incident id part of `essentials.alertId`: its last path segment, treated as opaque. */
+/** Returns the id part of `essentials.alertId`: its last path segment, treated as opaque. */
 export function alertInstanceId(alertId: string): string | undefined {
   const segments = alertId.trim().split("/").filter(Boolean);
   return segments[segments.length - 1];
@@ -92,7 +93,7 @@ export function normalizeAzureAlert(alert: CommonAlert, now = new Date()): Norma
     updatedAt: now.toISOString(),
     links: linksOf(essentials, rawTargets, details.links).slice(0, MAX_LINKS),
   };
-  return { incident: withoutUndefined(incident), monitorCondition, parseError: error };
+  return { incident: fitIncident(withoutUndefined(incident)), monitorCondition, parseError: error };
 }
 
 function addScope(values: string[], value: unknown): void {

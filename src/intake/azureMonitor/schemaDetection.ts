@@ -16,8 +16,8 @@ export type SchemaDetection = { kind: "common" } | { kind: "rejected"; message: 
 
 /**
  * Decides from the envelope alone whether `value` is a common-schema alert. Everything else gets a
- * message that names what arrived and says to enable the common alert schema, because that is the
- * operator's fix in every case.
+ * message that names what arrived and asks the operator to enable the common alert schema,
+ * because that is the fix in every case.
  */
 export function detectAlertSchema(value: unknown): SchemaDetection {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {

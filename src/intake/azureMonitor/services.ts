@@ -3,7 +3,7 @@ import { uniqueResourceIds } from "../resourceIds";
 import { asString, httpUrl, isoTime, list, numeric, record, text } from "../values";
 
 /**
- * What one `monitoringService` contributes to an incident, read from `alertContext`. Each reader
+ * Incident fields that one `monitoringService` contributes, read from `alertContext`. Each reader
  * takes the shapes that service is documented and observed to send and ignores the rest.
  */
 export interface ServiceDetails {
@@ -78,9 +78,12 @@ function operatorSymbol(operator: string | undefined): string {
   return OPERATOR_SYMBOLS[operator.toLowerCase().replace(/\s+/g, "")] ?? operator;
 }
 
+/** Dimensions kept per criterion, so one alert cannot bloat its incident. */
+const MAX_DIMENSIONS = 50;
+
 function dimensionsOf(value: unknown): Array<{ name: string; value: string }> {
   const dimensions: Array<{ name: string; value: string }> = [];
-  for (const entry of list(value)) {
+  for (const entry of list(value).slice(0, MAX_DIMENSIONS)) {
     const dimension = record(entry);
     const name = text(dimension?.name);
     if (name) dimensions.push({ name, value: asString(dimension?.value, 1_000) });
@@ -239,7 +242,7 @@ function readLegacyLogAlert(context: Record<string, unknown>, configurationItems
       observedValue: alertType?.toLowerCase() === "number of results" ? resultCount : undefined,
       dimensions,
       windowStart: isoTime(context.SearchIntervalStartTimeUtc),
-      // Every payload spells it "Endtime"; the documentation's field table says "EndTime".
+      // Every payload spells it "Endtime", although the documentation's field table spells it "EndTime".
       windowEnd: isoTime(context.SearchIntervalEndtimeUtc ?? context.SearchIntervalEndTimeUtc),
       windowSize: minutes === undefined ? undefined : `PT${minutes}M`,
       workspaceId: text(context.WorkspaceId) ?? workspaceFromLink(context.LinkToSearchResultsAPI),
@@ -372,7 +375,9 @@ function readPrometheus(context: Record<string, unknown>): ServiceDetails {
       query: text(context.expression),
       // expressionValue is a string and may carry a unit ("12.7m"); only a plain number is kept here.
       observedValue: numeric(context.expressionValue),
-      dimensions: Object.entries(labels).map(([name, value]) => ({ name, value: asString(value, 1_000) })),
+      dimensions: Object.entries(labels)
+        .slice(0, MAX_DIMENSIONS)
+        .map(([name, value]) => ({ name, value: asString(value, 1_000) })),
       windowSize: text(context.for) ?? text(context.interval),
       facts: factsOf({
         expressionValue: context.expressionValue,

@@ -25,8 +25,8 @@ const LOOKUP_TIMEOUT_MS = 2_000;
 /**
  * The agent's own PagerDuty user id, which marks its writes when they come back as webhooks. It
  * comes from `PAGERDUTY_AGENT_USER_ID`, or else is looked up once from `PAGERDUTY_FROM_EMAIL` and
- * cached. A lookup that fails or times out leaves the id unknown for a while, so intake keeps
- * answering; echo detection then relies on the note prefix alone.
+ * cached. A lookup that fails or times out leaves the id unknown for a while, so intake still
+ * responds in time, and echo detection then relies on the note prefix alone.
  */
 export class PagerDutyAgentIdentity {
   private cached?: { id: string | undefined; until: number };

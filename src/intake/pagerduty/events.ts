@@ -33,10 +33,10 @@ export type ClassifiedEvent =
   | { kind: "not-actionable"; incidentId?: string; reason: string };
 
 /**
- * Sorts `event` and validates the data of the types intake acts on. Returns a problem string for
- * such an event whose data lacks what the type requires; every other type is accepted as not
- * actionable, because PagerDuty adds event types over time and disables a subscription whose
- * deliveries keep failing.
+ * Sorts `event` and validates the data of the types intake acts on. Returns a problem string when
+ * such an event lacks what its type requires. Every other type is accepted as not actionable,
+ * because PagerDuty adds event types over time and disables a subscription whose deliveries keep
+ * failing.
  */
 export function classifyEvent(event: PagerDutyEvent): ClassifiedEvent | { problem: string } {
   const type = event.event_type;
@@ -46,8 +46,9 @@ export function classifyEvent(event: PagerDutyEvent): ClassifiedEvent | { proble
     const validation = validatePagerDutyIncidentData(event.data);
     if (!validation.ok) return { problem: `Invalid ${type} event: ${validation.problems.join("; ")}` };
     const data = validation.value;
-    const kind = type === "incident.triggered" ? "triggered" : type === "incident.resolved" ? "resolved" : "incident-update";
-    return { kind, incidentId: data.id, data };
+    if (type === "incident.triggered") return { kind: "triggered", incidentId: data.id, data };
+    if (type === "incident.resolved") return { kind: "resolved", incidentId: data.id, data };
+    return { kind: "incident-update", incidentId: data.id, data };
   }
 
   if (CHILD_UPDATES.has(type)) {
@@ -59,7 +60,7 @@ export function classifyEvent(event: PagerDutyEvent): ClassifiedEvent | { proble
   return { kind: "not-actionable", incidentId: pagerDutyIncidentId(event), reason: `event type ${type} is not handled` };
 }
 
-/** What an event needs besides itself. */
+/** Services and identity an event is applied with. */
 export interface EventScope {
   services: Services;
   port: OrchestrationPort;
@@ -71,7 +72,7 @@ export interface EventScope {
 export interface EventResult {
   outcome: IntakeOutcome;
   incidentKey?: string;
-  /** Why an event was ignored or taken as an echo, for the log. */
+  /** Reason an event was ignored or taken as an echo, for the log. */
   note?: string;
 }
 

@@ -5,7 +5,7 @@ import { cut, httpUrl, isoTime, list, record, text } from "../values";
 
 const MAX_TITLE = 300;
 
-/** The PagerDuty incident id an event is about: `data.id` for incident data, `data.incident.id` for notes and other sub-objects. */
+/** Returns the PagerDuty incident id of an event: `data.id` for incident data, `data.incident.id` for notes and other sub-objects. */
 export function pagerDutyIncidentId(event: PagerDutyEvent): string | undefined {
   const data = record(event.data);
   if (!data) return undefined;
@@ -14,8 +14,8 @@ export function pagerDutyIncidentId(event: PagerDutyEvent): string | undefined {
 }
 
 /**
- * The incident's priority: PagerDuty's priority name when it is P1–P5, otherwise its urgency mapped
- * through `PAGERDUTY_HIGH_URGENCY_PRIORITY` / `PAGERDUTY_LOW_URGENCY_PRIORITY`.
+ * Maps a PagerDuty incident to a priority: PagerDuty's priority name when it is P1–P5, otherwise
+ * its urgency through `PAGERDUTY_HIGH_URGENCY_PRIORITY` / `PAGERDUTY_LOW_URGENCY_PRIORITY`.
  */
 export function priorityOf(data: PagerDutyIncidentData, urgencyPriority: Settings["pagerDuty"]["urgencyPriority"]): Priority {
   const name = text(data.priority?.summary)?.trim().toUpperCase();
@@ -30,7 +30,7 @@ function names(references: unknown): string[] {
     .slice(0, 20);
 }
 
-/** What the webhook says about the PagerDuty incident, for `Incident.pagerDuty`. */
+/** Builds `Incident.pagerDuty` from the incident data of a webhook. */
 export function pagerDutyStateOf(data: PagerDutyIncidentData, occurredAt: string | undefined): PagerDutyIncidentState {
   return withoutUndefined({
     incidentId: data.id,
@@ -47,7 +47,7 @@ export function pagerDutyStateOf(data: PagerDutyIncidentData, occurredAt: string
   });
 }
 
-/** A new incident from `incident.triggered`. Targets come later, from the incident's alerts (see `pagerdutyEnrichment.ts`). */
+/** Builds a new incident from `incident.triggered`. Targets come later, from the incident's alerts (see `pagerdutyEnrichment.ts`). */
 export function incidentFromTriggered(event: PagerDutyEvent, data: PagerDutyIncidentData, settings: Settings["pagerDuty"], now = new Date()): Incident {
   const occurredAt = isoTime(event.occurred_at);
   const link = httpUrl(data.html_url);
@@ -74,7 +74,7 @@ export function incidentFromTriggered(event: PagerDutyEvent, data: PagerDutyInci
   });
 }
 
-/** Applies what a later event says about the incident: title, priority and the PagerDuty state. */
+/** Applies the incident data of a later event: title, priority and the PagerDuty state. */
 export function applyIncidentData(incident: Incident, data: PagerDutyIncidentData, occurredAt: string | undefined, settings: Settings["pagerDuty"]): Incident {
   return {
     ...incident,
@@ -84,7 +84,7 @@ export function applyIncidentData(incident: Incident, data: PagerDutyIncidentDat
   };
 }
 
-/** A person as the thread names them: `Sam Example (PUSR0B2)`. */
+/** Formats a person for the thread: `Sam Example (PUSR0B2)`. */
 export function personName(agent: PagerDutyReference | null | undefined): string {
   const summary = text(agent?.summary);
   const id = text(agent?.id);

@@ -8,10 +8,10 @@ const V1_ENTRY = /^v1=([0-9a-f]{64})$/i;
 /**
  * Verifies a PagerDuty webhook v3 `X-PagerDuty-Signature` header over the raw body bytes.
  *
- * The header holds one or more comma-separated entries, several during a secret rotation. Each
- * entry is trimmed; entries of other versions or with malformed hex are skipped; the header is
- * valid when any `v1=` entry equals HMAC-SHA256(secret, body), compared in constant time. The
- * result says why it failed so the caller can answer precisely, but every failure means 401.
+ * The header contains one or more comma-separated entries, several during a secret rotation.
+ * Each entry is trimmed, and entries of other versions or with malformed hex are skipped. The
+ * header is valid when any `v1=` entry equals HMAC-SHA256(secret, body), compared in constant
+ * time. A failure result names the reason for the error message; every failure means 401.
  */
 export function verifyPagerDutySignature(body: Uint8Array, header: string | null | undefined, secret: string): SignatureCheck {
   if (header === null || header === undefined || header.trim() === "") return "missing";

@@ -11,9 +11,9 @@ import { azureAlertId, pagerDutyIncidentId } from "../../tools/results";
 import type { PlannedAction } from "../../tools/types";
 
 /**
- * The bookkeeping that tells the source platform the agent has the incident, where the handler
- * allows each tool: PagerDuty acknowledge and an "investigating" note, or the Azure Monitor alert
- * state `Acknowledged`.
+ * Lists the bookkeeping that informs the source platform that the agent has the incident, where
+ * the handler allows each tool: PagerDuty acknowledge and an "investigating" note, or the Azure
+ * Monitor alert state `Acknowledged`.
  */
 function platformAcknowledgements(services: Services, incident: Incident, handler: Handler): PlannedAction[] {
   const actions: PlannedAction[] = [];
@@ -60,7 +60,7 @@ async function acknowledgeOnPlatform(services: Services, incident: Incident, han
   }
 }
 
-/** Records that the agent has the incident, says so in its thread, and acknowledges it on its platform. */
+/** Records that the agent has the incident, posts that to its thread, and acknowledges it on its platform. */
 export async function acknowledgeIncidentActivity(input: { incidentKey: string; handler: Handler }, context: InvocationContext): Promise<{ acknowledgedAt: string }> {
   const services = getServices();
   const incident = await loadIncident(services, input.incidentKey);

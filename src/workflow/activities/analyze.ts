@@ -59,7 +59,11 @@ export async function analyzeIncidentActivity(input: { incidentKey: string; hand
   const evidence = await readEvidence(services, incident.key);
   const proposed = await analyzeIncident(services, incident, input.handler, evidence, context);
   const guarded = applyGuardrails(proposed, input.handler, incident, evidence);
-  const assessment = redactText({ ...proposed, recommendedActions: guarded.accepted });
+  const notes = [...(proposed.notes ?? [])];
+  if (guarded.notices.length > 0) {
+    notes.push("Possible prompt injection in the alert data: the analyst read it, so a person should confirm the verdict before acting on it.");
+  }
+  const assessment = redactText({ ...proposed, recommendedActions: guarded.accepted, ...(notes.length > 0 ? { notes } : {}) });
   const now = new Date().toISOString();
 
   for (const [index, notice] of guarded.notices.entries()) {

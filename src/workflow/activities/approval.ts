@@ -16,7 +16,7 @@ export async function requestApprovalActivity(input: { incidentKey: string; hand
 export interface SettleApprovalInput {
   incidentKey: string;
   approvalId: string;
-  /** What ended the orchestration's wait: the decision event, or the approval timer. */
+  /** The event that ended the orchestration's wait: the decision, or the approval timer. */
   trigger: "decision" | "timeout";
   event?: ApprovalDecisionEvent;
   timeoutMinutes: number;
@@ -82,7 +82,7 @@ export async function settleApprovalActivity(input: SettleApprovalInput, context
 
 /**
  * Marks every pending approval of the incident superseded, because the alert resolved or a person
- * took over, and says so in the thread.
+ * took over, and posts that to the thread.
  */
 export async function supersedeApprovalsActivity(input: { incidentKey: string; trigger: "alert-resolved" | "takeover" }, context: InvocationContext): Promise<number> {
   const services = getServices();

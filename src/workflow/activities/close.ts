@@ -21,15 +21,15 @@ export interface CloseInput {
   endedBy?: "platform" | "person";
 }
 
-/** The incident's thread page on the public base URL. */
+/** Returns the incident's thread page on the public base URL. */
 export function threadUrl(services: Services, incidentKey: string): string {
   return `${services.settings.publicBaseUrl}${threadPath(incidentKey)}`;
 }
 
 /**
- * Tells people that the agent hands the incident over: a PagerDuty note where the handler allows
+ * Informs people that the agent hands the incident over: a PagerDuty note where the handler allows
  * notes, and a chat message to the handler's webhook. Failures become thread notices, because the
- * thread already says it.
+ * thread already has the escalation.
  */
 async function announceEscalation(services: Services, incident: Incident, handler: Handler, reason: string, context: InvocationContext): Promise<void> {
   const link = threadUrl(services, incident.key);
@@ -66,7 +66,7 @@ async function announceEscalation(services: Services, incident: Incident, handle
   }
 }
 
-/** Writes the closing message of the agent's work on an incident, tells people on escalation, and sets the final status. */
+/** Writes the closing message of the agent's work on an incident, informs people on escalation, and sets the final status. */
 export async function closeIncidentActivity(input: CloseInput, context: InvocationContext): Promise<void> {
   const services = getServices();
   const incident = await loadIncident(services, input.incidentKey);

@@ -14,7 +14,9 @@ function read(item: Evidence): Reading {
   if (item.status !== "success" && item.status !== "partial") return "unknown";
   if (item.collector === "probe") {
     const healthy = item.findings?.healthy;
-    return healthy === true ? "healthy" : healthy === false ? "unhealthy" : "unknown";
+    if (healthy === true) return "healthy";
+    if (healthy === false) return "unhealthy";
+    return "unknown";
   }
   if (item.collector === "metrics") {
     const state = item.findings?.state as MetricState | undefined;
