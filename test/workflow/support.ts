@@ -53,14 +53,9 @@ export interface ActHarness {
 
 const PROBE_MODES = new Map<string, ProbeMode>();
 
-export async function startActHarness(): Promise<ActHarness> {
-  setAzureTlsOptions({ ca: loopbackCertificate });
-  const pagerDuty = await startFakePagerDuty();
-  const arm = await startArmFake();
-  const actions = installArmActions(arm);
-  const chatTexts: string[] = [];
-
-  const probe = await startFake((request: RecordedRequest, response: ServerResponse) => {
+/** Starts the health endpoint `/health/{app name}`; its status follows the scenario's probe mode. */
+export function startProbeFake(actions: ArmActions): Promise<RunningFake> {
+  return startFake((request: RecordedRequest, response: ServerResponse) => {
     const name = request.path.split("/").pop() ?? "";
     const mode = PROBE_MODES.get(name) ?? "never";
     const site = [...actions.sites.entries()].find(([id]) => id.endsWith(`/sites/${name}`))?.[1];
@@ -68,6 +63,33 @@ export async function startActHarness(): Promise<ActHarness> {
     response.writeHead(healthy ? 200 : 503, { "content-type": "text/plain" });
     response.end(healthy ? "ok" : "unavailable");
   }, { tls: false });
+}
+
+/** Creates a scenario: web app, plan and alert in the ARM fake, and the probe's behaviour. */
+export function createScenario(actions: ArmActions, name: string, mode: ProbeMode): Scenario {
+  const group = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg-${name}`;
+  const siteId = `${group}/providers/Microsoft.Web/sites/app-${name}`;
+  const planId = `${group}/providers/Microsoft.Web/serverfarms/plan-${name}`;
+  const guid = randomUUID();
+  const alertId = `/subscriptions/${SUBSCRIPTION_ID}/providers/Microsoft.AlertsManagement/alerts/${guid}`;
+  actions.addSite(siteId, planId, 2);
+  actions.addAlert(alertId);
+  PROBE_MODES.set(`app-${name}`, mode);
+  return { rule: `rule-${name}`, siteId, planId, alertId, incidentKey: `azure-monitor-${guid}` };
+}
+
+/** Returns the scenario's health endpoint URL on the probe fake. */
+export function probeUrl(probe: RunningFake, scenario: Scenario): string {
+  return `${probe.url}/health/${scenario.siteId.split("/").pop()}`;
+}
+
+export async function startActHarness(): Promise<ActHarness> {
+  setAzureTlsOptions({ ca: loopbackCertificate });
+  const pagerDuty = await startFakePagerDuty();
+  const arm = await startArmFake();
+  const actions = installArmActions(arm);
+  const chatTexts: string[] = [];
+  const probe = await startProbeFake(actions);
 
   const harness: Partial<ActHarness> = {};
   const chat = await startFake(async (request, response) => {
@@ -99,15 +121,7 @@ export async function startActHarness(): Promise<ActHarness> {
     chatMessages: () => [...chatTexts],
 
     scenario(name: string, mode: ProbeMode): Scenario {
-      const group = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg-${name}`;
-      const siteId = `${group}/providers/Microsoft.Web/sites/app-${name}`;
-      const planId = `${group}/providers/Microsoft.Web/serverfarms/plan-${name}`;
-      const guid = randomUUID();
-      const alertId = `/subscriptions/${SUBSCRIPTION_ID}/providers/Microsoft.AlertsManagement/alerts/${guid}`;
-      actions.addSite(siteId, planId, 2);
-      actions.addAlert(alertId);
-      PROBE_MODES.set(`app-${name}`, mode);
-      return { rule: `rule-${name}`, siteId, planId, alertId, incidentKey: `azure-monitor-${guid}` };
+      return createScenario(actions, name, mode);
     },
 
     async putHandler(name: string, config: Record<string, unknown>) {
@@ -116,7 +130,7 @@ export async function startActHarness(): Promise<ActHarness> {
     },
 
     async sendAlert(scenario: Scenario, condition: "Fired" | "Resolved" = "Fired") {
-      const response = await app.post("/api/alerts/azure-monitor", metricAlert(scenario, `${probe.url}/health/${scenario.siteId.split("/").pop()}`, condition));
+      const response = await app.post("/api/alerts/azure-monitor", metricAlert(scenario, probeUrl(probe, scenario), condition));
       if (response.status !== 202) throw new Error(`Alert intake answered ${response.status}: ${JSON.stringify(response.json)}`);
     },
 
@@ -152,7 +166,7 @@ export async function startActHarness(): Promise<ActHarness> {
 }
 
 /** Builds a common-schema metric alert (HTTP 5xx above 10) on the scenario's web app. */
-function metricAlert(scenario: Scenario, healthProbeUrl: string, condition: "Fired" | "Resolved") {
+export function metricAlert(scenario: Scenario, healthProbeUrl: string, condition: "Fired" | "Resolved") {
   const fired = new Date(Date.now() - 5 * 60_000);
   return {
     schemaId: "azureMonitorCommonAlertSchema",
