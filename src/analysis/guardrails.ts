@@ -23,6 +23,11 @@ export interface GuardrailResult {
   accepted: RecommendedAction[];
   dropped: DroppedAction[];
   notices: string[];
+  /**
+   * Present when the guardrails overrule a false-positive verdict, because the act step closes
+   * false positives on its own: `inconclusive`, with the reason.
+   */
+  verdict?: { verdict: Assessment["verdict"]; reason: string };
 }
 
 /** Tools that end or downgrade an incident; alert text must not be able to trigger them. */
@@ -153,5 +158,23 @@ export function applyGuardrails(assessment: Assessment, handler: Handler, incide
     accepted.push(action);
   }
 
-  return { accepted, dropped, notices: injection.length > 0 ? [injectionNotice(injection)] : [] };
+  const notices = injection.length > 0 ? [injectionNotice(injection)] : [];
+  const overruled = overruleFalsePositive(assessment, injection, problems.map((problem) => problem.text));
+  return { accepted, dropped, notices, ...(overruled ? { verdict: overruled } : {}) };
+}
+
+/**
+ * Returns an `inconclusive` verdict in place of a false positive that the alert data may have
+ * dictated (possible prompt injection) or that the evidence contradicts (a problem signal), so
+ * neither text in an alert nor a wrong model closes a real incident.
+ */
+function overruleFalsePositive(assessment: Assessment, injection: InjectionFinding[], problems: string[]): GuardrailResult["verdict"] {
+  if (assessment.verdict !== "false_positive") return undefined;
+  if (injection.length > 0) {
+    return { verdict: "inconclusive", reason: "the false-positive verdict was made on alert data that holds possible prompt injection; a person decides." };
+  }
+  if (problems.length > 0) {
+    return { verdict: "inconclusive", reason: `the false-positive verdict conflicts with the evidence (${problems.join("; ")}); a person decides.` };
+  }
+  return undefined;
 }

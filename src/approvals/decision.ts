@@ -9,10 +9,10 @@ import { verifyApprovalToken, verifyCsrfToken } from "./token";
 
 /**
  * Looking up and deciding approvals from their tokens, independent of HTTP so the page and the
- * tests share one path. Every refusal has a status and a sentence for the person who clicked.
+ * tests share one path. Every rejection has a status and a sentence for the person who clicked.
  */
 
-export interface Refusal {
+export interface Rejection {
   ok: false;
   status: number;
   title: string;
@@ -36,27 +36,27 @@ export interface ApprovalDecisionEvent {
 
 const MAX_COMMENT_CHARS = 1000;
 
-function refuse(status: number, title: string, message: string, record?: ApprovalRecord): Refusal {
+function reject(status: number, title: string, message: string, record?: ApprovalRecord): Rejection {
   return { ok: false, status, title, message, record };
 }
 
 /** Checks the token and loads its approval record. Changes nothing. */
-export async function findApproval(services: Services, token: string, now: Date = new Date()): Promise<Found | Refusal> {
+export async function findApproval(services: Services, token: string, now: Date = new Date()): Promise<Found | Rejection> {
   const signingKey = services.settings.approvals.signingKey;
-  if (!signingKey) return refuse(503, "Approvals are off", "This app has no APPROVAL_SIGNING_KEY, so it cannot check approval links.");
+  if (!signingKey) return reject(503, "Approvals are off", "This app has no APPROVAL_SIGNING_KEY, so it cannot check approval links.");
 
   const check = verifyApprovalToken(signingKey, token, now);
   if (!check.ok && check.reason !== "expired") {
-    return refuse(check.reason === "forged" ? 403 : 400, "Invalid approval link", "This approval link is not valid. Open the link from the incident's thread, PagerDuty note or chat message again.");
+    return reject(check.reason === "forged" ? 403 : 400, "Invalid approval link", "This approval link is not valid. Open the link from the incident's thread, PagerDuty note or chat message again.");
   }
   const claims = check.claims;
 
   const stored = await approvalStore(services).get(claims.incidentKey, claims.approvalId);
   if (!stored || stored.record.nonce !== claims.nonce) {
-    return refuse(404, "Approval not found", "No approval request matches this link; it may have been deleted by retention.");
+    return reject(404, "Approval not found", "No approval request matches this link; it may have been deleted by retention.");
   }
   if (!check.ok) {
-    return refuse(410, "Approval link expired", `This approval request expired at ${stored.record.expiresAt}; the agent no longer waits for it.`, stored.record);
+    return reject(410, "Approval link expired", `This approval request expired at ${stored.record.expiresAt}; the agent no longer waits for it.`, stored.record);
   }
   return { ok: true, stored, signingKey };
 }
@@ -101,48 +101,48 @@ export async function decideApproval(
   headers: { get(name: string): string | null },
   logger: Logger,
   now: Date = new Date(),
-): Promise<Decided | Refusal> {
+): Promise<Decided | Rejection> {
   const found = await findApproval(services, token, now);
   if (!found.ok) return found;
   const { stored, signingKey } = found;
   const record = stored.record;
 
   // A closed request is reported before the form is checked: its page has no form to resend.
-  if (record.state === "expired") return refuse(410, "Approval expired", describeClosed(record), record);
-  if (record.state !== "pending") return refuse(409, record.state === "superseded" ? "Approval superseded" : "Already decided", describeClosed(record), record);
+  if (record.state === "expired") return reject(410, "Approval expired", describeClosed(record), record);
+  if (record.state !== "pending") return reject(409, record.state === "superseded" ? "Approval superseded" : "Already decided", describeClosed(record), record);
   if (now.getTime() >= Date.parse(record.expiresAt)) {
-    return refuse(410, "Approval expired", `This approval request expired at ${record.expiresAt}; the agent no longer waits for it.`, record);
+    return reject(410, "Approval expired", `This approval request expired at ${record.expiresAt}; the agent no longer waits for it.`, record);
   }
 
   if (!verifyCsrfToken(signingKey, record.approvalId, record.nonce, form.csrf)) {
-    return refuse(403, "Form expired", "The form's security token is missing or wrong. Open the approval link again and decide from the fresh page.", record);
+    return reject(403, "Form expired", "The form's security token is missing or wrong. Open the approval link again and decide from the fresh page.", record);
   }
   if (form.decision !== "approve" && form.decision !== "deny") {
-    return refuse(400, "No decision", "Choose Approve or Deny.", record);
+    return reject(400, "No decision", "Choose Approve or Deny.", record);
   }
   const comment = form.comment?.trim() ? form.comment.trim().slice(0, MAX_COMMENT_CHARS) : undefined;
 
   let identity: ApproverIdentity | undefined = identityFromHeaders(headers);
   if (!identity) {
     const typed = personName(form.name);
-    if (!typed) return refuse(400, "Name needed", "Enter your name (or email) so the decision records who made it.", record);
+    if (!typed) return reject(400, "Name needed", "Enter your name (or email) so the decision records who made it.", record);
     identity = { name: typed, names: [typed], source: "form" };
   }
   if (!isAllowedApprover(identity, record.approvers)) {
-    return refuse(403, "Not an approver", `${identity.name} is not among the approvers of this request (${record.approvers.join(", ")}).`, record);
+    return reject(403, "Not an approver", `${identity.name} is not among the approvers of this request (${record.approvers.join(", ")}).`, record);
   }
 
   const instanceId = safeKey(record.incidentKey);
   const status = await port.status(instanceId);
   if (!status || (status.runtimeStatus !== "Running" && status.runtimeStatus !== "Pending")) {
-    return refuse(409, "Approval window closed", "The agent has finished with this incident, so the decision would have no effect.", record);
+    return reject(409, "Approval window closed", "The agent has finished with this incident, so the decision would have no effect.", record);
   }
 
   const decision = form.decision === "approve" ? "approved" : "denied";
   const at = now.toISOString();
   const result = await approvalStore(services).decide(stored, decision, { decidedBy: identity.name, decidedAt: at, ...(comment ? { comment } : {}) });
   if (!result.won) {
-    return refuse(409, "Already decided", result.record ? describeClosed(result.record) : "Someone else decided this request first.", result.record);
+    return reject(409, "Already decided", result.record ? describeClosed(result.record) : "Someone else decided this request first.", result.record);
   }
 
   const event: ApprovalDecisionEvent = { decision, by: identity.name, at, ...(comment ? { comment } : {}) };
@@ -152,7 +152,7 @@ export async function decideApproval(
       await approvalStore(services).transition(record.incidentKey, record.approvalId, [decision], "expired", {
         reason: "the agent finished with the incident before the decision reached it",
       });
-      return refuse(409, "Approval window closed", "The agent finished with this incident before your decision reached it; nothing was done.", record);
+      return reject(409, "Approval window closed", "The agent finished with this incident before your decision reached it; nothing was done.", record);
     }
   } catch (error) {
     // The record has the decision, so the orchestration reads it when its wait times out.

@@ -75,12 +75,12 @@ ${lines.length > 0 ? html`<ul class="evidence-lines">${lines}</ul>` : html`<p>No
 
 function form(view: ApprovalView): SafeHtml {
   if (!view.open || !view.csrf) return html``;
-  const who = view.signedInAs
+  const identityField = view.signedInAs
     ? html`<p>You decide as <strong>${view.signedInAs}</strong>.</p>`
     : html`<label for="name">Your name or email</label><input id="name" name="name" type="text" required maxlength="100" autocomplete="email">`;
   return html`<form method="post" class="stack panel">
 <input type="hidden" name="csrf" value="${view.csrf}">
-${who}
+${identityField}
 <label for="comment">Comment (optional)</label>
 <textarea id="comment" name="comment" rows="3" maxlength="1000"></textarea>
 <div class="actions-row"><button class="primary" type="submit" name="decision" value="approve">Approve</button>

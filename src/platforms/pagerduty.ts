@@ -270,7 +270,7 @@ export class PagerDutyClient {
       }
 
       const text = await response.text();
-      if (response.ok) return (text ? JSON.parse(text) : {}) as T;
+      if (response.ok) return parseBody<T>(text);
 
       const failure = parseError(text);
       if (RETRYABLE.has(response.status) && attempt < this.maxAttempts) {
@@ -297,6 +297,15 @@ export class PagerDutyClient {
 
   private backoff(attempt: number): number {
     return Math.min(this.baseDelayMs * 2 ** (attempt - 1), this.maxDelayMs);
+  }
+}
+
+/** Parses a 2xx body; any 2xx is success, so a body that is not JSON reads as empty. */
+function parseBody<T>(text: string): T {
+  try {
+    return (text ? JSON.parse(text) : {}) as T;
+  } catch {
+    return {} as T;
   }
 }
 
@@ -329,11 +338,6 @@ function cut(text: string): string {
  */
 export function noteMarker(incidentKey: string, step: string): string {
   return `[sre-agent ${incidentKey} ${step}]`;
-}
-
-/** True when a note's content was written by the agent. */
-export function isAgentNote(content: string): boolean {
-  return content.startsWith("[sre-agent ");
 }
 
 /**

@@ -140,14 +140,14 @@ function renderTakeover(incident: Incident, request: HttpRequest, csrfToken: str
     return html`<div class="panel takeover"><h2>Resolved</h2><p>The incident is resolved; there is nothing to take over.</p></div>`;
   }
   const user = signedInUser(request);
-  const who = user
+  const identityField = user
     ? html`<p class="small">Signed in as <strong>${user}</strong>.</p>`
     : html`<label for="takeover-name">Your name</label><input type="text" id="takeover-name" name="name" required maxlength="100" autocomplete="name">`;
   return html`<div class="panel takeover"><h2>Take over</h2>
 <form method="post" action="${takeoverPath(incident.key)}">
 <input type="hidden" name="${CSRF_FIELD}" value="${csrfToken}">
 <p class="small" id="takeover-help">The agent stops making changes to this incident, and its pending approvals are superseded.</p>
-${who}
+${identityField}
 <button type="submit" class="warning" aria-describedby="takeover-help">Take over</button>
 </form></div>`;
 }

@@ -123,13 +123,13 @@ function renderAttempt(attempted: unknown): SafeHtml | "" {
 }
 
 function renderResponse(response: unknown): SafeHtml | "" {
-  const answer = asRecord(response);
-  if (!answer) return "";
+  const serviceResponse = asRecord(response);
+  if (!serviceResponse) return "";
   const parts: SafeHtml[] = [];
-  if (answer.status !== undefined) parts.push(html`<dt>Status</dt><dd>${String(answer.status)}</dd>`);
-  if (answer.code !== undefined) parts.push(html`<dt>Code</dt><dd><code>${String(answer.code)}</code></dd>`);
-  if (answer.message !== undefined) parts.push(html`<dt>Message</dt><dd class="text">${String(answer.message)}</dd>`);
-  if (answer.excerpt !== undefined) parts.push(html`<dt>Excerpt</dt><dd><pre>${String(answer.excerpt)}</pre></dd>`);
+  if (serviceResponse.status !== undefined) parts.push(html`<dt>Status</dt><dd>${String(serviceResponse.status)}</dd>`);
+  if (serviceResponse.code !== undefined) parts.push(html`<dt>Code</dt><dd><code>${String(serviceResponse.code)}</code></dd>`);
+  if (serviceResponse.message !== undefined) parts.push(html`<dt>Message</dt><dd class="text">${String(serviceResponse.message)}</dd>`);
+  if (serviceResponse.excerpt !== undefined) parts.push(html`<dt>Excerpt</dt><dd><pre>${String(serviceResponse.excerpt)}</pre></dd>`);
   if (parts.length === 0) return "";
   return html`<h3 class="small">Response</h3><dl class="summary-grid small">${parts}</dl>`;
 }
@@ -210,12 +210,12 @@ function renderDecisionForm(link: string, record: ApprovalRecord | undefined, to
   if (!record || !csrf || !action) return html`<p class="small">${page} to approve or deny.</p>`;
 
   const id = `approval-${record.approvalId.replace(/[^A-Za-z0-9_-]/g, "_")}`;
-  const who = context.signedInAs
+  const identityField = context.signedInAs
     ? html`<p class="small">You decide as <strong>${context.signedInAs}</strong>.</p>`
     : html`<label for="${id}-name">Your name or email</label><input type="text" id="${id}-name" name="name" required maxlength="100" autocomplete="email">`;
   return html`<form class="decision" method="post" action="${action}" aria-label="Decide on ${tool}">
 <input type="hidden" name="csrf" value="${csrf}">
-${who}
+${identityField}
 <label for="${id}-comment">Comment (optional)</label>
 <textarea id="${id}-comment" name="comment" rows="2" maxlength="1000"></textarea>
 <div class="actions-row">

@@ -82,7 +82,9 @@ describe("analyze activity", () => {
     expect(thread.find((message) => message.id === "notice-token-use")?.text).toContain("3200 tokens");
     const analysis = thread.find((message) => message.kind === "analysis");
     expect(analysis?.text).not.toContain("Recommended:");
-    expect(analysis?.text).toContain("Note: Possible prompt injection");
+    expect(analysis?.text).toContain("Note: The guardrails changed the verdict from false_positive to inconclusive");
+    expect(assessment.verdict).toBe("inconclusive");
+    expect((await services.incidents.get(target.key))?.incident.verdict).toBe("inconclusive");
     expect((analysis?.data as { recommendedActions: unknown[] }).recommendedActions).toEqual([]);
   });
 

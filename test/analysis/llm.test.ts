@@ -128,6 +128,7 @@ describe("LLM analyst", () => {
     expect(guarded.dropped[0].reason).toContain("prompt injection");
     expect(guarded.dropped[1].reason).toContain("allow-list");
     expect(guarded.notices[0]).toContain("Possible prompt injection");
+    expect(guarded.verdict?.verdict).toBe("inconclusive");
     const offered = chat.calls[0].body.tools?.map((tool) => tool.function.name);
     expect(offered).toEqual(["submit_assessment", "azureMonitor_closeAlert", "appService_restart"]);
   });

@@ -32,6 +32,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     TABLE_PREFIX: tables.prefix,
     LOCAL_STORAGE_PATH: ":memory:",
     APPROVAL_SIGNING_KEY: "test-signing-key-0123456789abcdef",
+    // Outside services default to a closed loopback port, so a test that injects a credential
+    // can never reach a cloud address; tests that need a service point it at a fake.
+    AZURE_ARM_ENDPOINT: "https://127.0.0.1:9",
+    AZURE_LOGS_ENDPOINT: "https://127.0.0.1:9",
+    PAGERDUTY_API_URL: "http://127.0.0.1:9",
     ...options.env,
   };
   const host = await startLocalHost({ env, logger: options.logger ?? silentLogger, port: 0, tables, azureCredential: options.azureCredential });

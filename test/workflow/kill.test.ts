@@ -16,9 +16,9 @@ const projectRoot = path.resolve(__dirname, "../..");
 const hostScript = path.join(__dirname, "fixtures", "actHost.ts");
 
 /**
- * Kills the host process with SIGKILL while an incident waits for approval, starts a new host on
- * the same storage and port, and checks that the wait resumes: the old link still decides, the
- * restart runs once, and no finished step repeats.
+ * Kills the host process with SIGKILL while an incident waits for approval, then starts a new host
+ * on the same storage and port. The wait must resume: the old link still decides, the restart runs
+ * once, and no finished step repeats.
  */
 describe("host killed during an approval wait", () => {
   let arm: ArmFake;

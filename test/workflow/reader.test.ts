@@ -151,19 +151,4 @@ describe("reader mode", () => {
     expect(harness.actions.alerts.get(scenario.alertId.toLowerCase())!.state).toBe("Acknowledged");
     expect(await status(scenario)).toBe("escalated");
   });
-
-  test("host restart mid-wait resumes the wait", async () => {
-    const scenario = await readerScenario("restart");
-    await harness.sendAlert(scenario);
-    const waiting = await harness.waitFor(scenario, has("approval-requested"));
-
-    await harness.restart();
-    expect((await harness.decide(approvalLink(waiting), "approve")).status).toBe(200);
-
-    const closing = await harness.waitFor(scenario, has("approval-requested", 2));
-    expect(harness.actions.sites.get(scenario.siteId.toLowerCase())!.restarts).toBe(1);
-    expect(countKind(closing, "approval-requested")).toBe(2);
-    expect(countKind(closing, "acknowledged")).toBe(1);
-    expect(countKind(closing, "action")).toBe(2);
-  });
 });

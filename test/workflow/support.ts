@@ -9,9 +9,9 @@ import { installArmActions, testCredential, type ArmActions } from "../fakes/arm
 import { startTestApp, type TestApp } from "../support/app";
 
 /**
- * The act step end to end: the local host with the real durable runtime and Azurite, a PagerDuty
- * fake, one ARM fake for metrics and write actions, a health endpoint whose status follows the
- * web app's restarts, and a chat webhook. Each scenario uses its own alert rule, handler, web app
+ * The act step end to end. The harness runs the local host with the real durable runtime and
+ * Azurite, a PagerDuty fake, one ARM fake for metrics and write actions, a health endpoint whose
+ * status follows the web app's restarts, and a chat webhook. Each scenario uses its own alert rule, handler, web app
  * and alert, so scenarios share one host.
  */
 
@@ -46,8 +46,6 @@ export interface ActHarness {
   waitFor(scenario: Scenario, done: (messages: ThreadMessage[]) => boolean, timeoutMs?: number): Promise<ThreadMessage[]>;
   /** Opens an approval link and posts a decision with the page's CSRF token. */
   decide(link: string, decision: "approve" | "deny", name?: string): Promise<{ status: number; text: string }>;
-  /** Stops the host and starts a new one on the same tables, as after a crash. */
-  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -107,8 +105,7 @@ export async function startActHarness(): Promise<ActHarness> {
     AZURE_ARM_ENDPOINT: arm.url,
     COLLECTOR_TIMEOUT_SECONDS: "10",
   };
-  let app = await startTestApp({ env, azureCredential: testCredential });
-  const tablePrefix = app.services.tables.prefix;
+  const app = await startTestApp({ env, azureCredential: testCredential });
 
   Object.assign(harness, {
     get app() {
@@ -139,7 +136,6 @@ export async function startActHarness(): Promise<ActHarness> {
     },
 
     async decide(original: string, decision: "approve" | "deny", name = "Ada Lovelace") {
-      // A restarted host listens on another port; the token is what matters.
       const link = `${app.url}${new URL(original).pathname}`;
       const page = await (await fetch(link)).text();
       const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] ?? "";
@@ -149,11 +145,6 @@ export async function startActHarness(): Promise<ActHarness> {
         body: new URLSearchParams({ decision, csrf, name }).toString(),
       });
       return { status: response.status, text: await response.text() };
-    },
-
-    async restart() {
-      await app.stop();
-      app = await startTestApp({ env, azureCredential: testCredential, tablePrefix });
     },
 
     async stop() {

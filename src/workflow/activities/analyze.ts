@@ -60,10 +60,13 @@ export async function analyzeIncidentActivity(input: { incidentKey: string; hand
   const proposed = await analyzeIncident(services, incident, input.handler, evidence, context);
   const guarded = applyGuardrails(proposed, input.handler, incident, evidence);
   const notes = [...(proposed.notes ?? [])];
-  if (guarded.notices.length > 0) {
-    notes.push("Possible prompt injection in the alert data: the analyst read it, so a person should confirm the verdict before acting on it.");
-  }
-  const assessment = redactText({ ...proposed, recommendedActions: guarded.accepted, ...(notes.length > 0 ? { notes } : {}) });
+  if (guarded.verdict) notes.push(`The guardrails changed the verdict from ${proposed.verdict} to ${guarded.verdict.verdict}: ${guarded.verdict.reason}`);
+  const assessment = redactText({
+    ...proposed,
+    ...(guarded.verdict ? { verdict: guarded.verdict.verdict } : {}),
+    recommendedActions: guarded.accepted,
+    ...(notes.length > 0 ? { notes } : {}),
+  });
   const now = new Date().toISOString();
 
   for (const [index, notice] of guarded.notices.entries()) {
