@@ -165,8 +165,8 @@ export function applyGuardrails(assessment: Assessment, handler: Handler, incide
 
 /**
  * Returns an `inconclusive` verdict in place of a false positive that the alert data may have
- * dictated (possible prompt injection) or that the evidence contradicts (a problem signal), so
- * neither text in an alert nor a wrong model closes a real incident.
+ * dictated (possible prompt injection) or that the evidence contradicts (a problem signal). This
+ * way neither text in an alert nor a wrong model closes a real incident.
  */
 function overruleFalsePositive(assessment: Assessment, injection: InjectionFinding[], problems: string[]): GuardrailResult["verdict"] {
   if (assessment.verdict !== "false_positive") return undefined;

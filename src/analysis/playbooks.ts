@@ -10,7 +10,11 @@ import type { EvidenceSignals } from "./signals";
  * handler allows; the guardrails check every proposal again.
  */
 
-/** Instance count a scale-out proposes when the handler sets no `maxInstances`; the approval page shows it. */
+/**
+ * Instance count a scale-out proposes when the handler sets no `maxInstances`; the approval page
+ * shows it. NOTE: the analyst does not know the plan's current count, so the executor must not
+ * scale in when the plan already runs more instances.
+ */
 export const DEFAULT_SCALE_OUT_INSTANCES = 3;
 
 function allows(handler: Handler, tool: string): boolean {

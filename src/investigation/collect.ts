@@ -60,11 +60,12 @@ function metricCriteria(incident: Incident): Array<number | undefined> {
 
 /**
  * Lists the collector runs for `incident` under `handler`. They are the probe and the alert's own
- * log query; per target, the alerted metric (each criterion of a multi-criteria alert); and per
- * investigated resource, failed requests and exceptions, Resource Health and recent changes. The
- * investigated resources are the targets, then the alert's related resources, at most `MAX_TARGETS`.
- * A collector whose read tool the handler does not allow is left out. Planning does not read
- * settings, so a collector without its Azure settings reports `not_configured` when it runs.
+ * log query, and per target the alerted metric (each criterion of a multi-criteria alert). Per
+ * investigated resource they add failed requests and exceptions, Resource Health and recent
+ * changes. The investigated resources are the targets, then the alert's related resources, at
+ * most `MAX_TARGETS`. A collector whose read tool the handler does not allow is left out. Planning
+ * does not read settings, so a collector without its Azure settings reports `not_configured` when
+ * it runs.
  */
 export function planCollectors(incident: Incident, handler: Handler): CollectorRequest[] {
   const allowed = new Set(handler.tools);

@@ -1,4 +1,3 @@
-import type { TokenCredential } from "@azure/core-auth";
 import type { Services } from "../app/services";
 import type { Logger } from "../app/logger";
 import type { Handler } from "../handlers/handler";
@@ -30,11 +29,6 @@ export interface CollectorContext {
 export type CollectorOutcome = Pick<Evidence, "status" | "summary" | "response" | "findings" | "discoveredResources">;
 
 export type CollectorRun = (context: CollectorContext) => Promise<CollectorOutcome>;
-
-/** Returns the Azure credential, or undefined when no Azure setting requests one. */
-export function credentialOf(context: CollectorContext): TokenCredential | undefined {
-  return context.services.azureCredential;
-}
 
 export const NO_CREDENTIAL_SUMMARY =
   "No Azure credential is configured: set AZURE_CLIENT_ID (managed identity) or AZURE_CREDENTIAL to collect this evidence.";

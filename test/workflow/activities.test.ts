@@ -5,9 +5,11 @@ import { planActionsActivity } from "../../src/workflow/activities/plan";
 import { acknowledgeIncidentActivity } from "../../src/workflow/activities/acknowledge";
 import { executeActionActivity } from "../../src/workflow/activities/execute";
 import { closeIncidentActivity } from "../../src/workflow/activities/close";
+import { requestApprovalActivity } from "../../src/workflow/activities/approval";
 import { plannedAction } from "../../src/tools/plan";
 import type { Assessment } from "../../src/analysis/assessment";
 import { startFakePagerDuty, type FakePagerDuty } from "../fakes/pagerduty";
+import { sendJson, startFake } from "../fakes/https";
 import { testTables } from "../support/storage";
 import { azureIncident, handler as makeHandler, pagerDutyIncident, SITE_ID } from "../approvals/support";
 
@@ -144,5 +146,34 @@ describe("act activities", () => {
     expect(pd.notes).toHaveLength(1);
     expect(pd.notes[0].content).toContain("No remediation.");
     expect((await services.incidents.get(incident.key))?.incident.status).toBe("escalated");
+  });
+
+  test("approval link reaches PagerDuty and chat", async () => {
+    const services = useServices({ APPROVAL_SIGNING_KEY: "activities-signing-key-0123456789", PUBLIC_BASE_URL: "https://agent.example.com" });
+    const chat = await startFake((_request, response) => sendJson(response, 200, { ok: true }), { tls: false });
+    try {
+      const pd = pagerDuty.addIncident({ id: "PAPPROVE" });
+      const incident = pagerDutyIncident("PAPPROVE");
+      await services.incidents.create(incident);
+      const rule = makeHandler({ notify: { webhookUrl: `${chat.url}/hook` } });
+      const action = plannedAction("act", "pagerduty.setPriority", { incidentId: "PAPPROVE", priority: "P1" }, "Customers are affected.");
+
+      const first = await requestApprovalActivity({ incidentKey: incident.key, handler: rule, action }, quiet());
+      const retried = await requestApprovalActivity({ incidentKey: incident.key, handler: rule, action }, quiet());
+
+      expect(first.status).toBe("requested");
+      expect(retried.link).toBe(first.link);
+      expect(first.link).toMatch(/^https:\/\/agent\.example\.com\/api\/approvals\/[A-Za-z0-9_-]+$/);
+      expect(pd.notes).toHaveLength(1);
+      expect(pd.notes[0].content).toContain(first.link!);
+      expect(chat.requests).toHaveLength(1);
+      expect((JSON.parse(chat.requests[0].body) as { text: string }).text).toContain(first.link!);
+      const requested = (await services.threads.list(incident.key)).filter((message) => message.kind === "approval-requested");
+      expect(requested).toHaveLength(1);
+      expect(requested[0].text).toContain(first.link!);
+      expect((await services.incidents.get(incident.key))?.incident.status).toBe("awaiting-approval");
+    } finally {
+      await chat.close();
+    }
   });
 });

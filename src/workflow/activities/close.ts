@@ -32,6 +32,8 @@ export function threadUrl(services: Services, incidentKey: string): string {
  * thread already has the escalation.
  */
 async function announceEscalation(services: Services, incident: Incident, handler: Handler, reason: string, context: InvocationContext): Promise<void> {
+  // With agent writes off the thread is the only record; the recommendations there say what to do.
+  if (!services.settings.agentWritesEnabled) return;
   const link = threadUrl(services, incident.key);
   const incidentId = pagerDutyIncidentId(incident);
   if (incidentId && handler.tools.includes("pagerduty.addNote") && !incident.takenOverBy) {
@@ -48,7 +50,7 @@ async function announceEscalation(services: Services, incident: Incident, handle
   }
 
   const url = handler.notify?.webhookUrl;
-  if (!url || !services.settings.agentWritesEnabled) return;
+  if (!url) return;
   const outbox = outboxStore(services);
   const key = outboxKey("notify", "escalation");
   if (await outbox.get(incident.key, key)) return;
