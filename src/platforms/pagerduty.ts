@@ -99,7 +99,7 @@ export interface AddNoteResult {
 const RETRYABLE = new Set([408, 429, 500, 502, 503, 504]);
 
 /** Maximum note length the client sends; longer content is cut and marked. */
-// NOTE: PagerDuty documents no note size limit that we could confirm; this bound keeps notes readable.
+// NOTE: this bound is chosen for readability; it is not a documented PagerDuty limit.
 export const MAX_NOTE_CHARS = 20_000;
 
 export class PagerDutyClient {

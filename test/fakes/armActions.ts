@@ -7,7 +7,7 @@ import type { ArmFake } from "./arm";
  * A loopback ARM (HTTPS with the test certificate) for the agent's write actions: Azure Monitor
  * alert state (GET alert, POST changestate), web app restart, App Service plan scale (GET site,
  * GET and PUT plan) and virtual machine restart. Ids compare case-insensitively, as ARM's do.
- * `routes` lets a test respond to other paths, or override these, before the built-in handling;
+ * `routes` lets a test respond to other paths, or override these, before the built-in handling.
  * `installArmActions` adds the same actions to the investigation's ARM fake instead.
  */
 

@@ -32,7 +32,7 @@ export function threadUrl(services: Services, incidentKey: string): string {
  * thread already has the escalation.
  */
 async function announceEscalation(services: Services, incident: Incident, handler: Handler, reason: string, context: InvocationContext): Promise<void> {
-  // With agent writes off the thread is the only record; the recommendations there say what to do.
+  // With agent writes off, the thread is the only record, and its recommendations list what to do.
   if (!services.settings.agentWritesEnabled) return;
   const link = threadUrl(services, incident.key);
   const incidentId = pagerDutyIncidentId(incident);
