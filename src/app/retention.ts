@@ -2,11 +2,18 @@ import type { Services } from "./services";
 import type { Logger } from "./logger";
 import type { OrchestrationPort } from "../workflow/port";
 import { safeKey } from "../storage/keys";
+import { intakeStores } from "../intake/stores";
+import { approvalStore } from "../storage/approvals";
+import { outboxStore } from "../storage/outbox";
 
-/** A store that keeps records beside incidents and can drop those older than a cutoff. */
+/**
+ * A store that keeps records beside incidents: it drops its records of one deleted incident
+ * (`deleteIncident`), or those older than a cutoff (`deleteOlderThan`), or both.
+ */
 export interface RetentionParticipant {
   name: string;
-  deleteOlderThan(cutoff: Date): Promise<number>;
+  deleteIncident?(incidentKey: string): Promise<number>;
+  deleteOlderThan?(cutoff: Date): Promise<number>;
 }
 
 export interface RetentionReport {
@@ -38,6 +45,11 @@ export async function applyRetention(
       if (status && (status.runtimeStatus === "Running" || status.runtimeStatus === "Pending")) continue;
       if (status && (await port.purge(safeKey(key)))) report.histories++;
       report.threadMessages += await services.threads.deleteThread(key);
+      for (const participant of participants) {
+        if (!participant.deleteIncident) continue;
+        report.other[participant.name] = (report.other[participant.name] ?? 0) + (await participant.deleteIncident(key));
+      }
+      // The incident record goes last, so a run that fails half-way finds the incident again next time.
       await services.incidents.delete(key);
       report.incidents++;
     } catch (error) {
@@ -46,8 +58,9 @@ export async function applyRetention(
   }
 
   for (const participant of participants) {
+    if (!participant.deleteOlderThan) continue;
     try {
-      report.other[participant.name] = await participant.deleteOlderThan(cutoff);
+      report.other[participant.name] = (report.other[participant.name] ?? 0) + (await participant.deleteOlderThan(cutoff));
     } catch (error) {
       logger.error(`Retention failed for ${participant.name}; it is retried on the next run.`, { error: (error as Error).message });
     }
@@ -55,4 +68,18 @@ export async function applyRetention(
 
   logger.log("Retention run finished.", report);
   return report;
+}
+
+/** The stores that keep records beside incidents, for `applyRetention`. */
+export function retentionParticipants(services: Services): RetentionParticipant[] {
+  const intake = intakeStores(services);
+  const approvals = approvalStore(services);
+  const outbox = outboxStore(services);
+  return [
+    { name: "rejectedPayloads", deleteOlderThan: (cutoff) => intake.rejected.deleteOlderThan(cutoff) },
+    { name: "payloads", deleteIncident: (key) => intake.payloads.deletePartition(key), deleteOlderThan: (cutoff) => intake.payloads.deleteOlderThan(cutoff) },
+    { name: "deliveries", deleteOlderThan: (cutoff) => intake.deliveries.deleteOlderThan(cutoff) },
+    { name: "approvals", deleteIncident: (key) => approvals.deleteIncident(key) },
+    { name: "outbox", deleteIncident: (key) => outbox.deleteIncident(key) },
+  ];
 }

@@ -17,8 +17,12 @@ export type IntakeOutcome = "created" | "duplicate" | "updated" | "resolved" | "
  * Starts the incident orchestration with the instance id derived from `incidentKey`. The port never
  * replaces an existing instance, so calling this again for the same key is safe.
  */
-export async function startIncidentOrchestration(port: OrchestrationPort, incidentKey: string): Promise<"started" | "exists"> {
-  const input: IncidentOrchestrationInput = { incidentKey };
+export async function startIncidentOrchestration(
+  port: OrchestrationPort,
+  incidentKey: string,
+  options: { verifyDelayMinutes?: number } = {},
+): Promise<"started" | "exists"> {
+  const input: IncidentOrchestrationInput = { incidentKey, verifyDelayMinutes: options.verifyDelayMinutes };
   try {
     return await port.start(INCIDENT_ORCHESTRATOR, safeKey(incidentKey), input);
   } catch (error) {
@@ -46,7 +50,7 @@ export async function raiseIncidentEvent(port: OrchestrationPort, incidentKey: s
  */
 export async function openIncident(services: Services, port: OrchestrationPort, incident: Incident): Promise<"created" | "duplicate" | "ignored"> {
   if ((await services.incidents.create(incident)) === "created") {
-    await startIncidentOrchestration(port, incident.key);
+    await startIncidentOrchestration(port, incident.key, { verifyDelayMinutes: services.settings.verifyDelayMinutes });
     return "created";
   }
 
@@ -57,7 +61,8 @@ export async function openIncident(services: Services, port: OrchestrationPort, 
   }
   if (stored.incident.tombstone) return "ignored";
   if (stored.incident.status === "resolved") return "duplicate";
-  return (await startIncidentOrchestration(port, incident.key)) === "started" ? "created" : "duplicate";
+  const started = await startIncidentOrchestration(port, incident.key, { verifyDelayMinutes: services.settings.verifyDelayMinutes });
+  return started === "started" ? "created" : "duplicate";
 }
 
 export interface Resolution {

@@ -13,6 +13,7 @@ import { freePort, isListening, startAzurite, type RunningAzurite } from "./azur
 import { createLocalServer } from "./server";
 import { localSigningKey } from "./signingKey";
 import { prepareApp } from "../app/startup";
+import { applyRetention, retentionParticipants } from "../app/retention";
 
 export interface LocalHostOptions {
   /** Environment to read settings from (already merged with local.settings.json). */
@@ -93,6 +94,15 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     throw error;
   }
 
+  // The Functions host runs retention on a daily timer; the local host runs it at start and every 6 hours.
+  const runRetention = () =>
+    applyRetention(services, runtime!, retentionParticipants(services), logger).catch((error) =>
+      logger.error("Retention run failed.", { error: (error as Error).message }),
+    );
+  void runRetention();
+  const retentionTimer = setInterval(runRetention, 6 * 60 * 60 * 1000);
+  retentionTimer.unref();
+
   const address = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${address.port}`;
 
@@ -105,6 +115,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     async stop() {
       if (stopped) return;
       stopped = true;
+      clearInterval(retentionTimer);
       await new Promise<void>((resolve) => {
         server!.closeAllConnections?.();
         server!.close(() => resolve());

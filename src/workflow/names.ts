@@ -2,6 +2,7 @@
 export const INCIDENT_ORCHESTRATOR = "incidentOrchestrator";
 
 export const ACTIVITY = {
+  enrich: "enrichIncident",
   route: "routeIncident",
   acknowledge: "acknowledgeIncident",
   planInvestigation: "planInvestigation",

@@ -7,13 +7,16 @@ import type { CollectorRequest } from "../investigation/collect";
 import type { Assessment } from "../analysis/assessment";
 
 /**
- * Runs the incident loop: route → acknowledge → investigate (fan-out) → decide → act (approve, remediate,
+ * Runs the incident loop: enrich (PagerDuty) → route → acknowledge → investigate (fan-out) → decide → act (approve, remediate,
  * verify, resolve or escalate; see `act.ts`). Deterministic:
  * time, randomness and I/O come only through durable APIs and activities.
  */
 export function* incidentOrchestrator(context: OrchestrationContext): Generator<any, unknown, any> {
   const { incidentKey, verifyDelayMinutes } = context.df.getInput() as IncidentOrchestrationInput;
   const retry = activityRetry();
+
+  context.df.setCustomStatus({ step: "enriching" });
+  yield context.df.callActivityWithRetry(ACTIVITY.enrich, retry, { incidentKey });
 
   context.df.setCustomStatus({ step: "routing" });
   const routed: RouteResult = yield context.df.callActivityWithRetry(ACTIVITY.route, retry, { incidentKey });

@@ -1,6 +1,7 @@
 import type { WorkflowRegistry } from "./registry";
 import { ACTIVITY, INCIDENT_ORCHESTRATOR } from "./names";
 import { incidentOrchestrator } from "./orchestrator";
+import { enrichIncidentActivity } from "./activities/enrich";
 import { routeIncidentActivity } from "./activities/route";
 import { acknowledgeIncidentActivity } from "./activities/acknowledge";
 import { collectEvidenceActivity, planInvestigationActivity } from "./activities/investigate";
@@ -17,6 +18,7 @@ export const workflow: WorkflowRegistry = {
     [INCIDENT_ORCHESTRATOR]: incidentOrchestrator,
   },
   activities: {
+    [ACTIVITY.enrich]: enrichIncidentActivity,
     [ACTIVITY.route]: routeIncidentActivity,
     [ACTIVITY.acknowledge]: acknowledgeIncidentActivity,
     [ACTIVITY.planInvestigation]: planInvestigationActivity,
