@@ -45,7 +45,7 @@ describe("alert corpus", () => {
         const key = answer.body.incidentKey!;
         expect(setup.port.started).toContain(safeKey(key));
         expect(setup.port.instances.get(safeKey(key))?.name).toBe(INCIDENT_ORCHESTRATOR);
-        expect(setup.port.instances.get(safeKey(key))?.input).toEqual({ incidentKey: key });
+        expect(setup.port.instances.get(safeKey(key))?.input).toEqual({ incidentKey: key, verifyDelayMinutes: 5 });
       }
     });
   }
