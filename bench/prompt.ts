@@ -31,8 +31,11 @@ export interface PromptRow {
 export interface PromptResult {
   tokenBudget: number;
   rows: PromptRow[];
-  /** Largest minus smallest estimate over the row counts. */
-  spreadTokens: number;
+  /**
+   * Estimate at the most rows minus the estimate at the first row count whose raw evidence alone
+   * exceeds the budget: how much the prompt still grows once the builder must compact.
+   */
+  growthTokens: number;
   withinBudget: boolean;
 }
 
@@ -126,12 +129,12 @@ export function runPrompt(config: PromptConfig): PromptResult {
     };
   });
 
-  const tokens = rows.map((row) => row.estimatedTokens);
+  const compacted = rows.find((row) => row.rawEvidenceTokens > budget) ?? rows[rows.length - 1];
   return {
     tokenBudget: budget,
     rows,
-    spreadTokens: Math.max(...tokens) - Math.min(...tokens),
-    withinBudget: tokens.every((value) => value <= budget),
+    growthTokens: rows[rows.length - 1].estimatedTokens - compacted.estimatedTokens,
+    withinBudget: rows.every((row) => row.estimatedTokens <= budget),
   };
 }
 

@@ -40,7 +40,7 @@ export function summarize(samples: number[]): LatencySummary {
  */
 export function medianOfRuns<T extends object>(runs: T[]): T {
   if (runs.length === 0) throw new Error("medianOfRuns needs at least one run.");
-  const result: Record<string, unknown> = { ...runs[0] };
+  const result: Record<string, unknown> = { ...(runs[0] as Record<string, unknown>) };
   for (const [field, value] of Object.entries(runs[0])) {
     if (typeof value === "number") result[field] = median(runs.map((run) => (run as Record<string, number>)[field]));
   }

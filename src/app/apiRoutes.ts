@@ -3,19 +3,8 @@ import type { HttpRoute } from "./http";
 import { json, problem } from "./http";
 import { getServices } from "./services";
 import { isTransientStorageError } from "../storage/tables";
-import { PRIORITIES, type IncidentStatus, type Priority } from "../intake/incident";
+import { INCIDENT_STATUSES, PRIORITIES, type Incident, type IncidentStatus, type Priority } from "../intake/incident";
 
-const STATUSES: IncidentStatus[] = [
-  "open",
-  "acknowledged",
-  "investigating",
-  "awaiting-approval",
-  "acting",
-  "verifying",
-  "escalated",
-  "resolved",
-  "not-handled",
-];
 
 /** Parses a comma-separated filter; returns an error message when a value is not allowed. */
 function listFilter<T extends string>(value: string | null, allowed: readonly T[], name: string): { values?: T[]; error?: string } {
@@ -37,7 +26,7 @@ async function health(_request: HttpRequest, context: InvocationContext) {
 }
 
 async function listIncidents(request: HttpRequest, context: InvocationContext) {
-  const status = listFilter(request.query.get("status"), STATUSES, "status");
+  const status = listFilter(request.query.get("status"), INCIDENT_STATUSES as IncidentStatus[], "status");
   const priority = listFilter(request.query.get("priority"), PRIORITIES as Priority[], "priority");
   if (status.error || priority.error) return problem(400, (status.error ?? priority.error)!);
   const limitText = request.query.get("limit");
@@ -79,8 +68,8 @@ async function getThread(request: HttpRequest, context: InvocationContext) {
   }
 }
 
-/** The fields of an incident that a list shows. */
-export function summarize(incident: import("../intake/incident").Incident) {
+/** Picks the fields of an incident that a list shows. */
+export function summarize(incident: Incident) {
   return {
     incidentKey: incident.key,
     source: incident.source,

@@ -26,7 +26,7 @@ export interface RetentionReport {
 
 /**
  * Removes incidents created before the retention window, with their threads and orchestration
- * histories, and asks every other participant to drop its old records. Newer data is untouched.
+ * histories, and has every participant drop its old records. Newer data is untouched.
  * An unfinished orchestration is left alone even when old, so a long approval wait is never cut.
  */
 export async function applyRetention(
@@ -70,7 +70,7 @@ export async function applyRetention(
   return report;
 }
 
-/** The stores that keep records beside incidents, for `applyRetention`. */
+/** Lists the stores that keep records beside incidents, for `applyRetention`. */
 export function retentionParticipants(services: Services): RetentionParticipant[] {
   const intake = intakeStores(services);
   const approvals = approvalStore(services);

@@ -21,6 +21,18 @@ export type IncidentStatus =
 export type Verdict = "actionable" | "false_positive" | "inconclusive";
 
 export const PRIORITIES: readonly Priority[] = ["P1", "P2", "P3", "P4", "P5"];
+
+export const INCIDENT_STATUSES: readonly IncidentStatus[] = [
+  "open",
+  "acknowledged",
+  "investigating",
+  "awaiting-approval",
+  "acting",
+  "verifying",
+  "escalated",
+  "resolved",
+  "not-handled",
+];
 export const SEVERITIES: readonly Severity[] = ["Sev0", "Sev1", "Sev2", "Sev3", "Sev4"];
 
 /** The alert's own condition, where it has one: what fired and over which window. */

@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { getServices } from "../app/services";
 import { isTransientStorageError } from "../storage/tables";
-import { PRIORITIES, type Incident, type IncidentStatus, type Priority } from "../intake/incident";
+import { INCIDENT_STATUSES, PRIORITIES, type Incident, type IncidentStatus, type Priority } from "../intake/incident";
 import { html, type SafeHtml } from "./escape";
 import { fragmentResponse, messagePage, pageResponse } from "./layout";
 import { formatConfidence, formatElapsed, formatTime } from "./format";
@@ -9,17 +9,7 @@ import { priorityBadge, statusBadge, verdictBadge } from "./badges";
 import { INCIDENT_LIST_PATH, threadPath } from "./paths";
 import { INCIDENT_LIST_SCRIPT } from "./scripts";
 
-export const STATUSES: readonly IncidentStatus[] = [
-  "open",
-  "acknowledged",
-  "investigating",
-  "awaiting-approval",
-  "acting",
-  "verifying",
-  "escalated",
-  "resolved",
-  "not-handled",
-];
+export const STATUSES: readonly IncidentStatus[] = INCIDENT_STATUSES;
 
 /** Rows the page shows at most; older incidents stay reachable through the JSON API. */
 const MAX_ROWS = 200;

@@ -33,7 +33,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     LOCAL_STORAGE_PATH: ":memory:",
     APPROVAL_SIGNING_KEY: "test-signing-key-0123456789abcdef",
     // Outside services default to a closed loopback port, so a test that injects a credential
-    // can never reach a cloud address; tests that need a service point it at a fake.
+    // can never reach a cloud address. Tests that need a service point it at a fake.
     AZURE_ARM_ENDPOINT: "https://127.0.0.1:9",
     AZURE_LOGS_ENDPOINT: "https://127.0.0.1:9",
     PAGERDUTY_API_URL: "http://127.0.0.1:9",
@@ -43,7 +43,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 
   async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
     // Raw bytes go out unchanged, because PagerDuty signatures cover the exact bytes.
-    const bytes = typeof body === "string" ? body : body instanceof Uint8Array ? new Blob([body as Uint8Array<ArrayBuffer>]) : JSON.stringify(body);
+    let bytes: string | Blob;
+    if (typeof body === "string") bytes = body;
+    else if (body instanceof Uint8Array) bytes = new Blob([body as Uint8Array<ArrayBuffer>]);
+    else bytes = JSON.stringify(body);
     const response = await fetch(`${host.url}${path}`, {
       method: "POST",
       headers: { "content-type": "application/json", ...Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])) },

@@ -12,7 +12,7 @@ export interface EnrichResult {
  * Reads the alerts of a PagerDuty incident through the REST API and adds the Azure resources and
  * health probe URL found in their details, because the webhook itself carries none. Routing runs
  * after this, so handler filters on resources see them. A failure leaves the incident as it came
- * and says so in the thread: investigation still runs on what is known.
+ * and posts a notice in the thread, and investigation still runs on what is known.
  */
 export async function enrichIncidentActivity(input: { incidentKey: string }, context: InvocationContext): Promise<EnrichResult> {
   const services = getServices();
