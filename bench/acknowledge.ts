@@ -14,15 +14,23 @@ import { median, summarize } from "./support/stats";
 
 export interface AcknowledgeConfig {
   incidentsPerRun: number;
-  /** Webhooks started per second, open loop: a slow response does not delay the next webhook. */
-  arrivalsPerSecond: number;
+  /** Webhooks started per second, open loop: a slow response does not delay the next webhook. One result per rate. */
+  arrivalRates: number[];
   runs: number;
 }
 
 export interface AcknowledgeResult {
   incidentsPerRun: number;
-  arrivalsPerSecond: number;
   runs: number;
+  rates: AcknowledgeRateResult[];
+  pagerDutyRequests: Record<string, number>;
+  hostPeakRssMiB?: number;
+  hostErrors: number;
+  firstHostErrors: string[];
+}
+
+export interface AcknowledgeRateResult {
+  arrivalsPerSecond: number;
   ackP50Ms: number;
   ackP95Ms: number;
   ackMaxMs: number;
@@ -33,10 +41,6 @@ export interface AcknowledgeResult {
   missingAcks: number;
   missingAnalyses: number;
   non202: number;
-  pagerDutyRequests: Record<string, number>;
-  hostPeakRssMiB?: number;
-  hostErrors: number;
-  firstHostErrors: string[];
 }
 
 const SECRET = "bench-pagerduty-webhook-secret";
@@ -104,28 +108,21 @@ export async function runAcknowledge(config: AcknowledgeConfig, cpuProfileDir?: 
     },
   });
   try {
-    await runOnce(stack, pagerDuty, 10, config.arrivalsPerSecond, 0);
+    await runOnce(stack, pagerDuty, 10, config.arrivalRates[0], 0);
 
-    const runs: RunFigures[] = [];
+    const perRate = new Map<number, RunFigures[]>(config.arrivalRates.map((rate) => [rate, []]));
+    let firstIndex = 0;
     for (let run = 1; run <= config.runs; run++) {
-      runs.push(await runOnce(stack, pagerDuty, config.incidentsPerRun, config.arrivalsPerSecond, run * 100_000));
+      for (const rate of config.arrivalRates) {
+        firstIndex += 100_000;
+        perRate.get(rate)!.push(await runOnce(stack, pagerDuty, config.incidentsPerRun, rate, firstIndex));
+      }
     }
 
-    const ack = runs.map((run) => summarize(run.ack));
-    const analysis = runs.map((run) => summarize(run.analysis));
     return {
       incidentsPerRun: config.incidentsPerRun,
-      arrivalsPerSecond: config.arrivalsPerSecond,
       runs: config.runs,
-      ackP50Ms: median(ack.map((item) => item.p50)),
-      ackP95Ms: median(ack.map((item) => item.p95)),
-      ackMaxMs: Math.max(...ack.map((item) => item.max)),
-      analysisP50Ms: median(analysis.map((item) => item.p50)),
-      analysisP95Ms: median(analysis.map((item) => item.p95)),
-      analysisMaxMs: Math.max(...analysis.map((item) => item.max)),
-      missingAcks: runs.reduce((sum, run) => sum + run.missingAcks, 0),
-      missingAnalyses: runs.reduce((sum, run) => sum + run.missingAnalyses, 0),
-      non202: runs.reduce((sum, run) => sum + run.non202, 0),
+      rates: config.arrivalRates.map((rate) => combine(rate, perRate.get(rate)!)),
       pagerDutyRequests: pagerDuty.requestCounts(),
       hostPeakRssMiB: stack.host.memory()?.peakRssMiB,
       hostErrors: stack.host.errorCount(),
@@ -135,4 +132,22 @@ export async function runAcknowledge(config: AcknowledgeConfig, cpuProfileDir?: 
     await stack.stop();
     await pagerDuty.close();
   }
+}
+
+/** Medians of the runs' percentiles; the maximum over all runs; missing counts summed. */
+function combine(rate: number, runs: RunFigures[]): AcknowledgeRateResult {
+  const ack = runs.map((run) => summarize(run.ack));
+  const analysis = runs.map((run) => summarize(run.analysis));
+  return {
+    arrivalsPerSecond: rate,
+    ackP50Ms: median(ack.map((item) => item.p50)),
+    ackP95Ms: median(ack.map((item) => item.p95)),
+    ackMaxMs: Math.max(...ack.map((item) => item.max)),
+    analysisP50Ms: median(analysis.map((item) => item.p50)),
+    analysisP95Ms: median(analysis.map((item) => item.p95)),
+    analysisMaxMs: Math.max(...analysis.map((item) => item.max)),
+    missingAcks: runs.reduce((sum, run) => sum + run.missingAcks, 0),
+    missingAnalyses: runs.reduce((sum, run) => sum + run.missingAnalyses, 0),
+    non202: runs.reduce((sum, run) => sum + run.non202, 0),
+  };
 }

@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   }
   if (chosen.has("acknowledge")) {
     console.log("acknowledge: PagerDuty webhooks to acknowledge and analysis");
-    report.acknowledge = await runAcknowledge({ incidentsPerRun: quick ? 50 : 200, arrivalsPerSecond: 10, runs: quick ? 1 : 3 }, profileDir);
+    report.acknowledge = await runAcknowledge({ incidentsPerRun: quick ? 50 : 200, arrivalRates: [10, 25], runs: quick ? 1 : 3 }, profileDir);
   }
   if (chosen.has("storm")) {
     const distinctAlerts = quick ? 400 : 2_000;

@@ -46,7 +46,8 @@ async function getIncident(request: HttpRequest, context: InvocationContext) {
   try {
     const stored = await getServices().incidents.get(key);
     if (!stored) return problem(404, `Incident ${key} not found. GET /api/incidents lists the known incidents.`);
-    return json(200, stored.incident);
+    // The list's field names come first, so a client can read one shape from both routes.
+    return json(200, { incidentKey: stored.incident.key, handler: stored.incident.handlerName, ...stored.incident });
   } catch (error) {
     return storageFailure(error, context, "read incident", key);
   }

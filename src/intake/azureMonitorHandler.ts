@@ -57,7 +57,7 @@ export async function azureMonitorAlertHandler(request: HttpRequest, context: In
   if (!validation.ok) {
     return exchange.reject(
       400,
-      `Invalid Azure Monitor common alert: ${validation.problems.join("; ")}. Azure Monitor always sends data.essentials with an alertId, so check what produced this payload.`,
+      `Invalid Azure Monitor common alert: ${validation.problems.join("; ")}. Azure Monitor sends these fields in this form, so check what produced this payload.`,
     );
   }
 

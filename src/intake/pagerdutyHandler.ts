@@ -90,7 +90,14 @@ async function deliver(services: Services, exchange: IntakeExchange, event: Page
     return exchange.accepted("duplicate", claim.record.incidentKey, details);
   }
   if (claim.result === "in-progress") {
-    // Another request has claimed this event. PagerDuty retries a 503 and then finds it done.
+    // Another request has claimed this event and usually finishes within milliseconds: wait for
+    // it briefly and answer `duplicate`. Only when it is still running does the sender get a 503,
+    // which PagerDuty retries, so the event is never acknowledged before one request stored it.
+    const finished = await waitForDelivery(deliveries, eventDeliveryKey(event), IN_PROGRESS_WAIT_MS);
+    if (finished) {
+      if (webhookId) await deliveries.complete(DELIVERIES, webhookDeliveryKey(webhookId), { outcome: "duplicate", incidentKey: finished.incidentKey, eventType: event.event_type });
+      return exchange.accepted("duplicate", finished.incidentKey, details);
+    }
     exchange.context.log("PagerDuty event is being processed by another request.", { route: PAGERDUTY_ROUTE, deliveryId: exchange.deliveryId, ...details });
     return json(503, { error: { status: 503, message: "This event is being processed by another request; try again shortly." } }, { "retry-after": "5" });
   }
@@ -137,4 +144,17 @@ function signatureMessage(check: "missing" | "malformed" | "mismatch"): string {
     case "mismatch":
       return "The X-PagerDuty-Signature does not match the body. Check that PAGERDUTY_WEBHOOK_SECRET is the subscription's current secret and that no proxy re-encodes the body.";
   }
+}
+
+/** How long a concurrent duplicate waits for the request that claimed its event. */
+const IN_PROGRESS_WAIT_MS = 2_000;
+
+async function waitForDelivery(deliveries: ReturnType<typeof intakeStores>["deliveries"], key: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const record = await deliveries.get(DELIVERIES, key);
+    if (record?.state === "done") return record;
+  }
+  return undefined;
 }

@@ -44,6 +44,14 @@ export function validatePagerDutyIncidentChildData(value: unknown): Validation<P
   return run(validators.pagerDutyIncidentChild, value, "event.data");
 }
 
+/** What a field checked by a pattern must look like, by field name. */
+const PATTERN_RULES: Record<string, string> = {
+  severity: "must be one of Sev0, Sev1, Sev2, Sev3, Sev4 or null",
+  monitorCondition: "must be Fired, Resolved or null",
+  firedDateTime: "must be an ISO-8601 date and time such as 2026-01-31T12:00:00Z",
+  resolvedDateTime: "must be an ISO-8601 date and time such as 2026-01-31T12:00:00Z",
+};
+
 /** Turns one Ajv error into a sentence that names the field in dotted form, such as `data.essentials.alertId`. */
 function describe(error: ErrorObject, root: string): string {
   const path = [root, ...error.instancePath.split("/").filter(Boolean)].filter(Boolean).join(".");
@@ -57,7 +65,7 @@ function describe(error: ErrorObject, root: string): string {
     case "minLength":
       return `${path} must not be empty`;
     case "pattern":
-      return `${path} must contain an id`;
+      return `${path} ${PATTERN_RULES[path.split(".").pop() ?? ""] ?? "must contain an id"}`;
     default:
       return `${path || "the body"} ${error.message ?? "is invalid"}`;
   }

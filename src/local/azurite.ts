@@ -7,6 +7,16 @@ import path from "node:path";
 const DEV_ACCOUNT = "devstoreaccount1";
 const DEV_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
+/**
+ * Runs Azurite's entry point (the first argument) in a process that exits when its parent is gone,
+ * so a host killed with SIGKILL leaves no Azurite behind holding the data folder.
+ */
+const EXIT_WITH_PARENT = [
+  "const parent = process.ppid;",
+  "setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 1000).unref();",
+  "require(process.argv[1]);",
+].join(" ");
+
 export interface AzuriteOptions {
   /** Data folder, or `:memory:` to keep nothing. */
   location: string;
@@ -82,7 +92,7 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
     args.push("--location", options.location);
   }
 
-  const child = spawn(process.execPath, args, { stdio: options.verbose ? "inherit" : ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, ["-e", EXIT_WITH_PARENT, ...args], { stdio: options.verbose ? "inherit" : ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-2000);

@@ -12,6 +12,7 @@ import { LocalDurableRuntime } from "./durable";
 import { freePort, isListening, startAzurite, type RunningAzurite } from "./azurite";
 import { createLocalServer } from "./server";
 import { localSigningKey } from "./signingKey";
+import { lockStorageFolder } from "./storageLock";
 import { prepareApp } from "../app/startup";
 import { applyRetention, retentionParticipants } from "../app/retention";
 
@@ -43,19 +44,19 @@ export interface LocalHost {
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
   const { logger } = options;
   const env = { ...options.env };
-  let azurite: RunningAzurite | undefined;
 
   let settings = readSettings(env);
-  if (!options.tables && !settings.storageConnectionString && !settings.storageAccountName && !settings.storageTableServiceUri) {
-    azurite = await startAzurite({ location: settings.localStoragePath, services: "all" });
-    const where = settings.localStoragePath === ":memory:" ? "in memory" : `in ${settings.localStoragePath}`;
-    logger.log(`Started Azurite for the local host on 127.0.0.1:${azurite.ports.table} (tables), data ${where}.`);
-    env.AzureWebJobsStorage = azurite.connectionString;
-  } else if (!options.tables && /^UseDevelopmentStorage=true$/i.test(settings.storageConnectionString ?? "") && !(await isListening(10002))) {
-    // The setting `func start` uses: serve it by starting Azurite on its default ports.
-    azurite = await startAzurite({ location: settings.localStoragePath, services: "all", ports: { blob: 10000, queue: 10001, table: 10002 } });
-    logger.log("AzureWebJobsStorage is UseDevelopmentStorage=true and nothing listens on 127.0.0.1:10002: started Azurite on its default ports.");
+
+  // Fail before touching storage when the port is taken, so a second `npm start` changes nothing.
+  const requestedPort = options.port ?? settings.port;
+  if (requestedPort !== 0 && (await isListening(requestedPort))) {
+    throw new Error(`Port ${requestedPort} on 127.0.0.1 is already in use. Stop the other process or set PORT to a free port.`);
   }
+
+  const storage = options.tables ? undefined : await startLocalStorage(settings, logger);
+  const azurite = storage?.azurite;
+  const releaseLock = storage?.releaseLock;
+  if (storage?.connectionString) env.AzureWebJobsStorage = storage.connectionString;
   if (!settings.approvals.signingKey) {
     const generated = localSigningKey(settings.localStoragePath);
     env.APPROVAL_SIGNING_KEY = generated.key;
@@ -66,7 +67,6 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     );
   }
   // PUBLIC_BASE_URL defaults to the local address, so the port is settled before the settings.
-  const requestedPort = options.port ?? settings.port;
   const port = requestedPort === 0 ? await freePort() : requestedPort;
   env.PORT = String(port);
   settings = readSettings(env);
@@ -91,6 +91,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   } catch (error) {
     await runtime.stop();
     await azurite?.stop();
+    releaseLock?.();
     throw error;
   }
 
@@ -123,6 +124,38 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       await runtime!.stop();
       setServices(undefined);
       await azurite?.stop();
+      releaseLock?.();
     },
   };
+}
+
+/**
+ * Starts Azurite when the settings name no storage, or name Azurite's default address
+ * (`UseDevelopmentStorage=true`, as `func start` uses) with nothing listening there. A data folder
+ * is locked first, so two hosts never run Azurite on the same files.
+ */
+async function startLocalStorage(
+  settings: Settings,
+  logger: Logger,
+): Promise<{ azurite?: RunningAzurite; releaseLock?: () => void; connectionString?: string }> {
+  const noStorage = !settings.storageConnectionString && !settings.storageAccountName && !settings.storageTableServiceUri;
+  const developmentStorage = /^UseDevelopmentStorage=true$/i.test(settings.storageConnectionString ?? "") && !(await isListening(10002));
+  if (!noStorage && !developmentStorage) return {};
+
+  const location = settings.localStoragePath;
+  const releaseLock = location === ":memory:" ? undefined : lockStorageFolder(location);
+  try {
+    if (noStorage) {
+      const azurite = await startAzurite({ location, services: "all" });
+      const where = location === ":memory:" ? "in memory" : `in ${location}`;
+      logger.log(`Started Azurite for the local host on 127.0.0.1:${azurite.ports.table} (tables), data ${where}.`);
+      return { azurite, releaseLock, connectionString: azurite.connectionString };
+    }
+    const azurite = await startAzurite({ location, services: "all", ports: { blob: 10000, queue: 10001, table: 10002 } });
+    logger.log("AzureWebJobsStorage is UseDevelopmentStorage=true and nothing listens on 127.0.0.1:10002: started Azurite on its default ports.");
+    return { azurite, releaseLock };
+  } catch (error) {
+    releaseLock?.();
+    throw error;
+  }
 }

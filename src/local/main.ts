@@ -9,12 +9,12 @@ async function main(): Promise<void> {
 
   console.log("");
   console.log(`SRE incident agent is running on ${host.url}`);
-  console.log(`  Incidents (web):     ${host.url}/api/ui/incidents`);
-  console.log(`  Incidents (JSON):    ${host.url}/api/incidents`);
-  console.log(`  Azure Monitor intake: POST ${host.url}/api/alerts/azure-monitor`);
-  console.log(`  PagerDuty intake:     POST ${host.url}/api/alerts/pagerduty`);
-  console.log(`  Handlers:            ${host.url}/api/handlers`);
-  console.log(`  Health:              ${host.url}/api/health`);
+  console.log(`  Incidents (web):       ${host.url}/api/ui/incidents`);
+  console.log(`  Incidents (JSON):      ${host.url}/api/incidents`);
+  console.log(`  Azure Monitor intake:  POST ${host.url}/api/alerts/azure-monitor`);
+  console.log(`  PagerDuty intake:      POST ${host.url}/api/alerts/pagerduty`);
+  console.log(`  Handlers:              ${host.url}/api/handlers`);
+  console.log(`  Health:                ${host.url}/api/health`);
   console.log("Send a sample alert: npm run send -- samples/app-service-http-5xx.json");
   console.log("Press Ctrl-C to stop.");
 

@@ -23,26 +23,37 @@ export class Router {
     this.compiled = routes.map((route) => compile(route));
   }
 
-  /** Returns the route for `method` and `path`, `method-not-allowed` when only the method differs, or undefined. */
-  match(method: string, path: string): RouteMatch | "method-not-allowed" | undefined {
+  /**
+   * Returns the route for `method` and `path`; `{ allowed }` lists the methods of the path when
+   * only the method differs; `invalid-path` when a parameter is not valid percent-encoding.
+   * HEAD is served by a GET route, as HTTP requires.
+   */
+  match(method: string, path: string): RouteMatch | { allowed: string[] } | "invalid-path" | undefined {
     const prefix = `/${this.prefix}/`;
     if (!path.toLowerCase().startsWith(prefix)) return undefined;
     const rest = path.slice(prefix.length).replace(/\/+$/, "");
-    let methodMismatch = false;
+    const wanted = method.toUpperCase() === "HEAD" ? "GET" : method.toUpperCase();
+    const allowed = new Set<string>();
     for (const candidate of this.compiled) {
       const found = candidate.pattern.exec(rest);
       if (!found) continue;
-      if (!candidate.route.methods.includes(method.toUpperCase() as never)) {
-        methodMismatch = true;
+      if (!candidate.route.methods.includes(wanted as never)) {
+        candidate.route.methods.forEach((name) => allowed.add(name));
         continue;
       }
       const params: Record<string, string> = {};
-      candidate.names.forEach((name, index) => {
-        params[name] = decodeURIComponent(found[index + 1]);
-      });
+      try {
+        candidate.names.forEach((name, index) => {
+          params[name] = decodeURIComponent(found[index + 1]);
+        });
+      } catch {
+        return "invalid-path";
+      }
       return { route: candidate.route, params };
     }
-    return methodMismatch ? "method-not-allowed" : undefined;
+    if (allowed.size === 0) return undefined;
+    if (allowed.has("GET")) allowed.add("HEAD");
+    return { allowed: [...allowed].sort() };
   }
 }
 

@@ -26,6 +26,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
+  // The samples probe the local host's own health endpoint on the default port; follow the real one.
+  if (!base.endsWith("127.0.0.1:7071")) body = Buffer.from(body.toString("utf8").split("http://127.0.0.1:7071/").join(`${base}/`));
+  parsed = JSON.parse(body.toString("utf8"));
+
   // --new gives the alert a fresh id, so a sample can be sent again as a new incident.
   if (args.includes("--new")) {
     const essentials = (parsed.data as { essentials?: { alertId?: string } } | undefined)?.essentials;

@@ -39,11 +39,19 @@ async function handle(router: Router, logger: Logger, incoming: IncomingMessage,
   const match = router.match(method, url.pathname);
 
   if (match === undefined) return sendError(outgoing, 404, `No route for ${url.pathname}. The API lives under /api; see the README for the routes.`);
-  if (match === "method-not-allowed") return sendError(outgoing, 405, `Method ${method} is not allowed on ${url.pathname}.`);
+  if (match === "invalid-path") return sendError(outgoing, 400, `The path ${url.pathname} is not valid percent-encoding; encode incident keys and names with encodeURIComponent.`);
+  if ("allowed" in match) {
+    return sendError(outgoing, 405, `Method ${method} is not allowed on ${url.pathname}; use ${match.allowed.join(", ")}.`, { allow: match.allowed.join(", ") });
+  }
 
+  const declaredLength = Number(incoming.headers["content-length"] ?? 0);
+  if (declaredLength > MAX_BUFFERED_BODY_BYTES) {
+    incoming.resume();
+    return sendError(outgoing, 413, `Request body of ${declaredLength} bytes is over the local host's limit of ${MAX_BUFFERED_BODY_BYTES} bytes.`, { connection: "close" });
+  }
   const body = await readBody(incoming);
   if (body === "too-large") {
-    return sendError(outgoing, 413, `Request body is larger than ${MAX_BUFFERED_BODY_BYTES} bytes.`);
+    return sendError(outgoing, 413, `Request body is over the local host's limit of ${MAX_BUFFERED_BODY_BYTES} bytes.`, { connection: "close" });
   }
 
   const headers: Record<string, string> = {};
@@ -104,7 +112,7 @@ function readBody(incoming: IncomingMessage): Promise<Buffer | "too-large"> {
   });
 }
 
-function sendError(outgoing: ServerResponse, status: number, message: string): void {
-  outgoing.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+function sendError(outgoing: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  outgoing.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
   outgoing.end(JSON.stringify({ error: { status, message } }));
 }

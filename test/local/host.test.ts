@@ -62,3 +62,82 @@ describe("local host", () => {
     expect((await app.get("/api/nothing-here")).status).toBe(404);
   });
 });
+
+describe("local host HTTP edges", () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  test("malformed escape in a path is 400", async () => {
+    const response = await app.get("/api/incidents/%ZZ/thread");
+
+    expect(response.status).toBe(400);
+    expect(response.json.error.message).toContain("percent-encoding");
+  });
+
+  test("wrong method is 405 with Allow", async () => {
+    const response = await fetch(`${app.url}/api/health`, { method: "DELETE" });
+
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("GET, HEAD");
+  });
+
+  test("HEAD of health is 200 without a body", async () => {
+    const response = await fetch(`${app.url}/api/health`, { method: "HEAD" });
+
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("");
+  });
+
+  test("declared oversized body is 413 at once", async () => {
+    const { request } = await import("node:http");
+    const url = new URL(app.url);
+
+    const status = await new Promise<number>((resolve, reject) => {
+      const outgoing = request(
+        { host: url.hostname, port: url.port, path: "/api/alerts/azure-monitor", method: "POST", headers: { "content-type": "application/json", "content-length": "1000000000" } },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      outgoing.on("error", reject);
+      outgoing.write("{}");
+    });
+
+    expect(status).toBe(413);
+  });
+});
+
+describe("intake field checks over HTTP", () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  test.each([
+    ["severity", "Sev9"],
+    ["monitorCondition", "Exploded"],
+    ["firedDateTime", "yesterday"],
+  ])("invalid %s is 400 naming it", async (field, value) => {
+    const alert = JSON.parse(readFileSync(path.join(corpus, "az-cs-metric-static-fired.json"), "utf8"));
+    alert.data.essentials[field] = value;
+    alert.data.essentials.alertId = alert.data.essentials.alertId.replace(/[^/]+$/, `bad-${field}`);
+
+    const answer = await app.post("/api/alerts/azure-monitor", alert);
+
+    expect(answer.status).toBe(400);
+    expect(answer.json.error.message).toContain(field);
+  });
+});

@@ -7,21 +7,25 @@
 
 const nullableString = { type: ["string", "null"] } as const;
 
+/** ISO-8601 date and time; Azure sends up to 7 fractional digits. */
+const ISO_TIME = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?$";
+
 const essentialsSchema = {
   type: "object",
   required: ["alertId"],
   properties: {
     alertId: { type: "string", minLength: 1, pattern: "[^/\\s]" },
     alertRule: nullableString,
-    severity: nullableString,
+    // `Sev0`…`Sev4`, any letter case, or the bare digit some senders use.
+    severity: { type: ["string", "null"], pattern: "^([Ss][Ee][Vv])?[0-4]$" },
     signalType: nullableString,
-    monitorCondition: nullableString,
+    monitorCondition: { type: ["string", "null"], pattern: "^([Ff][Ii][Rr][Ee][Dd]|[Rr][Ee][Ss][Oo][Ll][Vv][Ee][Dd])$" },
     monitoringService: nullableString,
     alertTargetIDs: { type: ["array", "null"], items: nullableString },
     configurationItems: { type: ["array", "null"], items: nullableString },
     originAlertId: nullableString,
-    firedDateTime: nullableString,
-    resolvedDateTime: nullableString,
+    firedDateTime: { type: ["string", "null"], pattern: ISO_TIME },
+    resolvedDateTime: { type: ["string", "null"], pattern: ISO_TIME },
     description: nullableString,
     essentialsVersion: nullableString,
     alertContextVersion: nullableString,
