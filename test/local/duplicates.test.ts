@@ -38,3 +38,31 @@ describe("concurrent duplicate deliveries", () => {
     expect(answers.filter((answer) => answer.json.outcome === "duplicate")).toHaveLength(9);
   });
 });
+
+describe("PagerDuty events out of order", () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ env: { PAGERDUTY_ALLOW_UNSIGNED: "true", PAGERDUTY_AGENT_USER_ID: AGENT_USER_ID } });
+  });
+
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  test("resolved before triggered opens nothing", async () => {
+    const resolved = JSON.parse(corpusBytes("pd-incident-resolved.json").toString("utf8"));
+    const triggered = JSON.parse(corpusBytes("pd-incident-triggered.json").toString("utf8"));
+
+    const first = await app.post("/api/alerts/pagerduty", resolved, { "x-webhook-id": "order-1" });
+    const second = await app.post("/api/alerts/pagerduty", triggered, { "x-webhook-id": "order-2" });
+
+    expect(first.status).toBe(202);
+    expect(first.json.outcome).toBe("ignored");
+    expect(second.status).toBe(202);
+    expect(second.json.outcome).toBe("ignored");
+    const incident = await app.get(`/api/incidents/${encodeURIComponent(first.json.incidentKey)}`);
+    expect(incident.json.status).toBe("resolved");
+    expect(await app.runtime.status(safeKey(first.json.incidentKey))).toBeUndefined();
+  });
+});

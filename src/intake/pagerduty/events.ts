@@ -103,7 +103,16 @@ export async function applyEvent(scope: EventScope, event: PagerDutyEvent, class
     return { outcome: await openIncident(services, scope.port, incident), incidentKey };
   }
 
-  const stored = await services.incidents.get(incidentKey);
+  let stored = await services.incidents.get(incidentKey);
+  if (!stored && classified.kind === "resolved") {
+    // Resolved before the agent saw it triggered: keep a tombstone, so a late `triggered` opens nothing.
+    const resolvedAt = occurredAt ?? new Date().toISOString();
+    const tombstone = { ...incidentFromTriggered(event, classified.data, settings), status: "resolved" as const, resolvedAt, tombstone: true };
+    if ((await services.incidents.create(tombstone)) === "created") {
+      return { outcome: "ignored", incidentKey, note: "resolved before the agent saw it triggered" };
+    }
+    stored = await services.incidents.get(incidentKey);
+  }
   if (!stored) return { outcome: "ignored", incidentKey: undefined, note: "the agent never saw this incident" };
 
   if (classified.kind === "resolved") return resolveFromEvent(scope, event, classified.data, incidentKey, occurredAt);
