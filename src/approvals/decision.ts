@@ -123,8 +123,10 @@ export async function decideApproval(
   const comment = form.comment?.trim() ? form.comment.trim().slice(0, MAX_COMMENT_CHARS) : undefined;
 
   let identity: ApproverIdentity | undefined = identityFromHeaders(headers);
+  if (!identity && services.settings.approvals.requireSignIn) {
+    return reject(401, "Sign-in required", "Decisions need a signed-in approver. Switch on App Service authentication for this app, or set APPROVAL_REQUIRE_SIGN_IN=false where a typed name is enough.", record);
+  }
   if (!identity) {
-    // TODO: in Azure without App Service authentication the typed name is unverified; a setting that requires the headers would close this.
     const typed = personName(form.name);
     if (!typed) return reject(400, "Name needed", "Enter your name (or email) so the decision records who made it.", record);
     identity = { name: typed, names: [typed], source: "form" };

@@ -49,6 +49,11 @@ export interface Settings {
     /** Secret for signing approval tokens; undefined means the host must create one. */
     signingKey?: string;
     defaultTimeoutMinutes: number;
+    /**
+     * Decisions need an App Service authentication identity; a typed name is refused. On by
+     * default in Azure (where `WEBSITE_SITE_NAME` is set), off on the local host.
+     */
+    requireSignIn: boolean;
   };
 
   /** Global switch: `false` turns every write into a recommendation. */
@@ -207,6 +212,7 @@ export function readSettings(env: Env = process.env): Settings {
     approvals: {
       signingKey: text(env, "APPROVAL_SIGNING_KEY"),
       defaultTimeoutMinutes: positiveNumber(env, "APPROVAL_TIMEOUT_MINUTES", 30),
+      requireSignIn: bool(env, "APPROVAL_REQUIRE_SIGN_IN", text(env, "WEBSITE_SITE_NAME") !== undefined),
     },
     agentWritesEnabled: bool(env, "AGENT_WRITES_ENABLED", true),
     handlersFile: text(env, "HANDLERS_FILE"),

@@ -208,6 +208,24 @@ describe("approval routes", () => {
     expect((await approvalStore(services).get(incident.key, request.approvalId))!.record.decidedBy).toBe("OnCall@Example.com");
   });
 
+  test("sign-in required refuses a typed name", async () => {
+    const { incident, request, token } = await pendingApproval();
+    const csrf = await csrfOf(token);
+    setServices(new Services(readSettings({ APPROVAL_SIGNING_KEY: KEY, PUBLIC_BASE_URL: BASE, WEBSITE_SITE_NAME: "agent-app" }), () => port, { tables: services.tables }));
+
+    try {
+      const typed = await post(token, { decision: "approve", csrf, name: "someone@example.com" });
+      const signedIn = await post(token, { decision: "approve", csrf }, { "x-ms-client-principal-name": "oncall@example.com" });
+
+      expect(typed.status).toBe(401);
+      expect(String(typed.body)).toContain("APPROVAL_REQUIRE_SIGN_IN");
+      expect(signedIn.status).toBe(200);
+      expect((await approvalStore(services).get(incident.key, request.approvalId))!.record.decidedBy).toBe("oncall@example.com");
+    } finally {
+      setServices(services);
+    }
+  });
+
   test("100 concurrent decisions: exactly one wins", async () => {
     const { incident, request, token } = await pendingApproval();
     const csrf = await csrfOf(token);
