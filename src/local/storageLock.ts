@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-/** Thrown when another live process holds the local storage folder. */
+/** Error for a local storage folder that another running process has locked. */
 export class StorageLockedError extends Error {
   override name = "StorageLockedError";
 }

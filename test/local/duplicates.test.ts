@@ -2,7 +2,7 @@ import { startTestApp, type TestApp } from "../support/app";
 import { AGENT_USER_ID, PRIMARY_SECRET, corpusBytes, signatures } from "../intake/helpers";
 import { safeKey } from "../../src/storage/keys";
 
-/** Concurrent repeats of one delivery over real HTTP: one incident, one orchestration, every answer 202. */
+/** Concurrent repeats of one delivery over real HTTP: one incident, one orchestration, every status 202. */
 describe("concurrent duplicate deliveries", () => {
   let app: TestApp;
 
