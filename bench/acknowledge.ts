@@ -6,10 +6,10 @@ import { startStack, waitForAnalyses, type BenchStack } from "./support/stack";
 import { median, summarize } from "./support/stats";
 
 /**
- * Time to acknowledge and to initial analysis: signed PagerDuty `incident.triggered` webhooks
- * arrive at a fixed rate; for each incident, the time from the start of its POST until the
- * acknowledge reached the loopback PagerDuty, and until the `analysis` message was written to its
- * thread. The host runs the rule-based analyst.
+ * Time to acknowledge and to initial analysis. Signed PagerDuty `incident.triggered` webhooks
+ * arrive at a fixed rate. For each incident it measures the time from the start of its POST until
+ * the acknowledge reached the loopback PagerDuty, and until the `analysis` message was written to
+ * its thread. The host runs the rule-based analyst.
  */
 
 export interface AcknowledgeConfig {
@@ -94,28 +94,39 @@ async function runOnce(stack: BenchStack, pagerDuty: BenchPagerDuty, count: numb
   return { ack, analysis, missingAcks, missingAnalyses, non202: statuses.filter((status) => status !== 202).length };
 }
 
+/** Runs the benchmark; each run starts a fresh Azurite and host, for the reason given at `runIngest`. */
 export async function runAcknowledge(config: AcknowledgeConfig, cpuProfileDir?: string): Promise<AcknowledgeResult> {
   const pagerDuty = await startBenchPagerDuty();
-  const stack = await startStack({
-    maxSockets: 64,
-    cpuProfileDir,
-    env: {
-      PAGERDUTY_WEBHOOK_SECRET: SECRET,
-      PAGERDUTY_API_KEY: pagerDuty.apiKey,
-      PAGERDUTY_FROM_EMAIL: pagerDuty.fromEmail,
-      PAGERDUTY_API_URL: pagerDuty.url,
-      PAGERDUTY_AGENT_USER_ID: pagerDuty.agentUserId,
-    },
-  });
-  try {
-    await runOnce(stack, pagerDuty, 10, config.arrivalRates[0], 0);
+  const perRate = new Map<number, RunFigures[]>(config.arrivalRates.map((rate) => [rate, []]));
+  let hostPeakRssMiB: number | undefined;
+  let hostErrors = 0;
+  const firstHostErrors: string[] = [];
+  let firstIndex = 0;
 
-    const perRate = new Map<number, RunFigures[]>(config.arrivalRates.map((rate) => [rate, []]));
-    let firstIndex = 0;
+  try {
     for (let run = 1; run <= config.runs; run++) {
-      for (const rate of config.arrivalRates) {
-        firstIndex += 100_000;
-        perRate.get(rate)!.push(await runOnce(stack, pagerDuty, config.incidentsPerRun, rate, firstIndex));
+      const stack = await startStack({
+        maxSockets: 64,
+        cpuProfileDir: run === 1 ? cpuProfileDir : undefined,
+        env: {
+          PAGERDUTY_WEBHOOK_SECRET: SECRET,
+          PAGERDUTY_API_KEY: pagerDuty.apiKey,
+          PAGERDUTY_FROM_EMAIL: pagerDuty.fromEmail,
+          PAGERDUTY_API_URL: pagerDuty.url,
+          PAGERDUTY_AGENT_USER_ID: pagerDuty.agentUserId,
+        },
+      });
+      try {
+        // Warm-up, not measured.
+        await runOnce(stack, pagerDuty, 10, config.arrivalRates[0], (firstIndex += 100_000));
+        for (const rate of config.arrivalRates) {
+          perRate.get(rate)!.push(await runOnce(stack, pagerDuty, config.incidentsPerRun, rate, (firstIndex += 100_000)));
+        }
+        hostPeakRssMiB = Math.max(hostPeakRssMiB ?? 0, stack.host.memory()?.peakRssMiB ?? 0);
+        hostErrors += stack.host.errorCount();
+        firstHostErrors.push(...stack.host.firstErrors().slice(0, 5 - firstHostErrors.length));
+      } finally {
+        await stack.stop();
       }
     }
 
@@ -124,12 +135,11 @@ export async function runAcknowledge(config: AcknowledgeConfig, cpuProfileDir?: 
       runs: config.runs,
       rates: config.arrivalRates.map((rate) => combine(rate, perRate.get(rate)!)),
       pagerDutyRequests: pagerDuty.requestCounts(),
-      hostPeakRssMiB: stack.host.memory()?.peakRssMiB,
-      hostErrors: stack.host.errorCount(),
-      firstHostErrors: stack.host.firstErrors(),
+      hostPeakRssMiB,
+      hostErrors,
+      firstHostErrors,
     };
   } finally {
-    await stack.stop();
     await pagerDuty.close();
   }
 }

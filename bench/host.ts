@@ -1,10 +1,12 @@
 import type { Logger } from "../src/app/logger";
 import { startLocalHost } from "../src/local/host";
+import { limitLocalDurableConcurrency } from "./support/durableLimit";
 
 /**
  * The local host in its own process, for the benchmarks: reads its settings as JSON from
  * BENCH_HOST_ENV, writes only errors (one line each, to stderr), and prints `listening <url>` once
- * it serves. SIGTERM stops it cleanly.
+ * it serves. SIGTERM stops it cleanly. BENCH_DURABLE_LIMIT=n bounds the local durable runtime to
+ * n episodes and n activities at a time (an experiment; see support/durableLimit.ts).
  */
 
 /** Error lines written before the logger only counts, so a storm of failures cannot flood the parent. */
@@ -46,6 +48,8 @@ function safeJson(value: unknown): string {
 
 async function main(): Promise<void> {
   const env = JSON.parse(process.env.BENCH_HOST_ENV ?? "{}") as Record<string, string>;
+  const limit = Number(process.env.BENCH_DURABLE_LIMIT ?? "");
+  if (Number.isInteger(limit) && limit > 0) limitLocalDurableConcurrency(limit);
   const host = await startLocalHost({ env, logger: errorLogger(), port: Number(env.PORT ?? 0) });
   process.stdout.write(`listening ${host.url}\n`);
 

@@ -32,7 +32,7 @@ export interface PromptResult {
   tokenBudget: number;
   rows: PromptRow[];
   /**
-   * Estimate at the most rows minus the estimate at the first row count whose raw evidence alone
+   * Estimate at the largest row count minus the estimate at the first row count whose raw evidence alone
    * exceeds the budget: how much the prompt still grows once the builder must compact.
    */
   growthTokens: number;

@@ -11,8 +11,10 @@ import { checkGoals, renderMarkdown, type BenchReport } from "./support/report";
  * `npm run bench`: runs the benchmarks, prints the Markdown report, and writes it with the JSON
  * figures to bench/results/latest.{md,json}. BENCH_QUICK=1 runs smaller loads; BENCH_ONLY picks
  * benchmarks (comma-separated: ingest, acknowledge, storm, prompt); BENCH_PROFILE=1 writes CPU
- * profiles of the hosts to bench/results/profiles. Quick and partial runs write
- * bench/results/partial.{md,json} instead, so latest always holds a complete run.
+ * profiles of the hosts to bench/results/profiles; BENCH_DURABLE_LIMIT=n bounds the hosts' local
+ * durable runtime to n episodes and n activities at a time (an experiment). Quick, partial and
+ * experimental runs write bench/results/partial.{md,json} instead, so latest always contains a
+ * complete run of the code as it is.
  */
 
 const NAMES = ["ingest", "acknowledge", "storm", "prompt"] as const;
@@ -28,7 +30,7 @@ function selected(): Set<BenchName> {
 }
 
 function command(): string {
-  const settings = ["BENCH_QUICK", "BENCH_ONLY", "BENCH_PROFILE"].filter((name) => process.env[name]).map((name) => `${name}=${process.env[name]}`);
+  const settings = ["BENCH_QUICK", "BENCH_ONLY", "BENCH_PROFILE", "BENCH_DURABLE_LIMIT"].filter((name) => process.env[name]).map((name) => `${name}=${process.env[name]}`);
   return [...settings, "npm run bench"].join(" ");
 }
 
@@ -68,7 +70,8 @@ async function main(): Promise<void> {
   report.durationSeconds = (Date.now() - startedAt.getTime()) / 1000;
   const full: BenchReport = { ...report, goals: checkGoals(report) };
   const markdown = renderMarkdown(full);
-  const base = quick || chosen.size < NAMES.length ? "partial" : "latest";
+  const experiment = Boolean(process.env.BENCH_DURABLE_LIMIT);
+  const base = quick || experiment || chosen.size < NAMES.length ? "partial" : "latest";
   writeFileSync(path.join(resultsDir, `${base}.md`), markdown);
   writeFileSync(path.join(resultsDir, `${base}.json`), `${JSON.stringify(full, null, 2)}\n`);
   console.log(`\n${markdown}`);

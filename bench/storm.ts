@@ -32,9 +32,9 @@ export interface StormResult {
   lostAlerts: number;
   /** Incident records for keys the storm never sent; must be 0. */
   strayIncidents: number;
-  /** First-attempt answers by status. */
+  /** First-attempt responses by status. */
   statuses: Record<string, number>;
-  /** Outcomes of the 202 answers (created, duplicate, resolved, ignored). */
+  /** Outcomes of the 202 responses (created, duplicate, resolved, ignored). */
   outcomes: Record<string, number>;
   /** Deliveries that still failed after the retries. */
   failedDeliveries: number;

@@ -20,7 +20,7 @@ export interface BenchPagerDuty {
   apiKey: string;
   fromEmail: string;
   agentUserId: string;
-  /** Registers an incident in the triggered state, as PagerDuty holds it before the webhook is sent. */
+  /** Registers an incident in the triggered state, as PagerDuty has it before it sends the webhook. */
   add(incidentId: string): void;
   acknowledgedAt(incidentId: string): number | undefined;
   /** Counts of requests by `METHOD /first-segment[/sub]`, for the report. */

@@ -25,7 +25,7 @@ export interface GoalCheck {
   met: boolean;
 }
 
-/** The product's goals, checked against the figures; only for the report, nothing fails on them. */
+/** Checks the product's goals against the figures, for the report only: nothing fails on them. */
 export function checkGoals(report: Omit<BenchReport, "goals">): GoalCheck[] {
   const goals: GoalCheck[] = [];
   if (report.ingest) {
@@ -54,7 +54,11 @@ export function checkGoals(report: Omit<BenchReport, "goals">): GoalCheck[] {
 }
 
 function table(header: string[], rows: Array<Array<string | number | undefined>>): string {
-  const cell = (value: string | number | undefined) => (value === undefined ? "–" : typeof value === "number" ? String(round(value)) : value);
+  const cell = (value: string | number | undefined): string => {
+    if (value === undefined) return "–";
+    if (typeof value === "number") return String(round(value));
+    return value;
+  };
   return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((row) => `| ${row.map(cell).join(" | ")} |`)].join("\n");
 }
 

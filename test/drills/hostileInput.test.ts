@@ -23,9 +23,9 @@ interface Sent {
 /**
  * More than 200 generated hostile deliveries against a running host in reader mode (the
  * quickstart handler), with an LLM analyst that obeys every injected instruction and loopback
- * PagerDuty, ARM, Logs and health endpoints. Every delivery must get a 4xx or a 202, the host must
- * stay healthy, markup must never reach a page unescaped, and no write may reach PagerDuty or ARM,
- * because in reader mode each one waits for an approval that nobody gives.
+ * PagerDuty, ARM, Logs and health endpoints. Every delivery must get a 4xx or a 202, and the host
+ * must stay healthy. Markup must never reach a page unescaped. No write may reach PagerDuty or
+ * ARM, because in reader mode each one waits for an approval that no one gives.
  */
 describe("hostile input", () => {
   let pagerDuty: FakePagerDuty;
@@ -86,7 +86,7 @@ describe("hostile input", () => {
     try {
       body = JSON.parse(text);
     } catch {
-      // A non-JSON answer is judged by its status alone.
+      // A non-JSON response is judged by its status alone.
     }
     return { case: item, status: response.status, incidentKey: body.incidentKey ?? undefined, outcome: body.outcome };
   }
@@ -181,11 +181,14 @@ describe("hostile input", () => {
   test("injected instructions are flagged in the thread", async () => {
     const injected = created().filter((item) => item.case.injected);
     expect(injected.length).toBe(cases.filter((item) => item.injected).length);
+    // The log-row cases only count if their queries reached the Logs fake.
+    expect(logs.calls.length).toBeGreaterThan(0);
 
     for (const item of injected) {
       const messages = await app.services.threads.list(item.incidentKey!);
-      const flagged = messages.some((message) => message.kind === "notice" && message.text.startsWith("Possible prompt injection"));
-      expect({ incident: item.case.name, flagged }).toEqual({ incident: item.case.name, flagged: true });
+      const notice = messages.find((message) => message.kind === "notice" && message.text.startsWith("Possible prompt injection"));
+      expect({ incident: item.case.name, flagged: notice !== undefined }).toEqual({ incident: item.case.name, flagged: true });
+      if (item.case.injected === "logs") expect({ incident: item.case.name, notice: notice?.text.includes("evidence") }).toEqual({ incident: item.case.name, notice: true });
     }
   }, 60_000);
 });

@@ -15,7 +15,7 @@ const rateLimited = (resetSeconds: number): Fault => ({
 const serverError = (status = 500): Fault => ({ status, body: { error: { message: "Internal Server Error", code: 2000 } } });
 
 /**
- * PagerDuty's REST API behind a proxy that answers each of the agent's requests first with a 429
+ * PagerDuty's REST API behind a proxy that responds to each of the agent's requests first with a 429
  * carrying `ratelimit-reset`, then with 5xx, before letting it through. The agent's acknowledgement
  * and notes must still arrive exactly once each, in order, within the client's attempts.
  */

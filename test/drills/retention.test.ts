@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { applyRetention, type RetentionParticipant } from "../../src/app/retention";
+import { applyRetention, retentionParticipants } from "../../src/app/retention";
 import { silentLogger } from "../../src/app/logger";
 import { intakeStores } from "../../src/intake/stores";
 import { safeKey } from "../../src/storage/keys";
@@ -10,10 +10,11 @@ import { azureKey, metricAlert } from "./support/alerts";
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Retention on a running app: incidents created before the cutoff lose their record, thread,
- * orchestration history and stored payloads; incidents created after it keep everything; an old
- * incident whose orchestration still runs is kept. The cutoff is placed between two batches of
- * real alerts by passing `now` = boundary + RETENTION_DAYS.
+ * Retention on a running app, with the participants the timer-triggered cleanup uses. Incidents
+ * created before the cutoff lose their record, thread, orchestration history and stored payloads.
+ * Incidents created after it keep everything, and so does an old incident whose orchestration
+ * still runs. The cutoff lies between two batches of real alerts: `now` is the boundary plus
+ * RETENTION_DAYS.
  */
 describe("retention cleanup", () => {
   let app: TestApp;
@@ -22,7 +23,7 @@ describe("retention cleanup", () => {
   const hanging: Array<() => void> = [];
 
   beforeAll(async () => {
-    // Answers nothing until the test ends, so the incident that probes it keeps running.
+    // Sends no response until the test ends, so the incident that probes it keeps running.
     probe = await startFake((_request, response) => {
       if (probeHangs) return void hanging.push(() => response.destroy());
       response.writeHead(200, { "content-type": "text/plain" });
@@ -37,16 +38,6 @@ describe("retention cleanup", () => {
     await app?.stop();
     await probe?.close();
   });
-
-  // TODO: take the participants from the timer-triggered cleanup once it is wired, so this drill covers its exact list.
-  function participants(): RetentionParticipant[] {
-    const stores = intakeStores(app.services);
-    return [
-      { name: "rejected", deleteOlderThan: (cutoff) => stores.rejected.deleteOlderThan(cutoff) },
-      { name: "payloads", deleteOlderThan: (cutoff) => stores.payloads.deleteOlderThan(cutoff) },
-      { name: "deliveries", deleteOlderThan: (cutoff) => stores.deliveries.deleteOlderThan(cutoff) },
-    ];
-  }
 
   async function fire(alert: unknown): Promise<string> {
     const answer = await app.post("/api/alerts/azure-monitor", alert);
@@ -89,7 +80,7 @@ describe("retention cleanup", () => {
     await finished(recent);
 
     const now = new Date(boundary.getTime() + 30 * DAY_MS);
-    const report = await applyRetention(app.services, app.runtime, participants(), silentLogger, now);
+    const report = await applyRetention(app.services, app.runtime, retentionParticipants(app.services), silentLogger, now);
 
     expect(report.cutoff).toBe(boundary.toISOString());
     expect(report.incidents).toBe(old.length);
@@ -122,7 +113,7 @@ describe("retention cleanup", () => {
     const key = await fire(metricAlert(randomUUID()));
     await finished([key]);
 
-    const report = await applyRetention(app.services, app.runtime, participants(), silentLogger, new Date());
+    const report = await applyRetention(app.services, app.runtime, retentionParticipants(app.services), silentLogger, new Date());
 
     expect(report.incidents).toBe(0);
     expect(await app.services.incidents.get(key)).toBeDefined();

@@ -33,7 +33,7 @@ function pagerDutyDelivery(incidentId: string): Delivery {
 }
 
 /**
- * Stops the storage emulator while alerts arrive: intake must answer 503 (which senders retry) and
+ * Stops the storage emulator while alerts arrive: intake must return 503 (which senders retry) and
  * never 500, and once storage is back, the retried deliveries must converge to exactly one incident
  * each, with every incident reaching its analysis. Azurite keeps its data in a temporary folder,
  * so it restarts on the same ports with the data it had.
@@ -89,7 +89,7 @@ describe("storage outage during intake", () => {
     return threads;
   }
 
-  test("intake answers 503 and retries converge", async () => {
+  test("intake returns 503, retries converge", async () => {
     const early = azureDelivery(randomUUID());
     const accepted = await send(early);
     expect(accepted).toMatchObject({ status: 202, outcome: "created" });
@@ -106,7 +106,7 @@ describe("storage outage during intake", () => {
 
     azurite = await startAzurite({ location: folder, services: "all", ports: { table: ports.table, blob: ports.blob!, queue: ports.queue! } });
 
-    // Senders retry until they get a 2xx; until storage answers again only 503 is acceptable.
+    // Senders retry until they get a 2xx; until storage responds again only 503 is acceptable.
     const first = new Map<string, string | undefined>();
     for (const delivery of during) {
       let answer = await send(delivery);

@@ -10,19 +10,19 @@ export function corpusJson(file: string): any {
   return JSON.parse(readFileSync(path.join(CORPUS, file), "utf8"));
 }
 
-/** A common-schema metric alert from the corpus whose alert id ends in `guid`. */
+/** Builds a common-schema metric alert from the corpus whose alert id ends in `guid`. */
 export function metricAlert(guid: string, condition: "Fired" | "Resolved" = "Fired"): any {
   const alert = corpusJson(condition === "Fired" ? "az-cs-metric-static-fired.json" : "az-cs-metric-static-resolved.json");
   alert.data.essentials.alertId = alert.data.essentials.alertId.replace(/[^/]+$/, guid);
   return alert;
 }
 
-/** The incident key of an Azure Monitor alert id ending in `guid`. */
+/** Returns the incident key of an Azure Monitor alert id ending in `guid`. */
 export function azureKey(guid: string): string {
   return `azure-monitor-${guid}`.toLowerCase();
 }
 
-/** A signed PagerDuty `incident.triggered` delivery for `incidentId`, with its raw bytes and headers. */
+/** Builds a signed PagerDuty `incident.triggered` delivery for `incidentId`, with its raw bytes and headers. */
 export function triggeredWebhook(incidentId: string, secret: string, edit?: (event: any) => void): { body: Buffer; headers: Record<string, string> } {
   const webhook = corpusJson("pd-incident-triggered.json");
   webhook.event.id = randomUUID();

@@ -25,7 +25,7 @@ export interface FaultyProxy extends RunningFake {
 }
 
 /**
- * Starts a loopback HTTP proxy in front of `upstreamUrl` that answers some requests with scripted
+ * Starts a loopback HTTP proxy in front of `upstreamUrl` that responds to some requests with scripted
  * faults. `plan` returns the faults for a request, by its method, path and body: the first
  * arrival of that request gets the first fault, the next arrival the second, and so on; once the
  * faults run out the request is forwarded unchanged.

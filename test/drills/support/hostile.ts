@@ -5,13 +5,13 @@ import { corpusJson, pagerDutyIncidentId } from "./alerts";
 /**
  * Generated hostile deliveries for both intake routes: malformed JSON, deep nesting, huge strings,
  * wrong types, wrong content types, forged signatures, markup in every text field and injected
- * instructions. Each case says which answers are acceptable. Random bytes come from a seeded
+ * instructions. Each case lists the statuses it accepts. Random bytes come from a seeded
  * generator, so a failing case can be reproduced by its name.
  */
 
 export type Route = "azure-monitor" | "pagerduty";
 
-/** The answers a case may get: an exact 4xx status, `accepted` (202), or `either` (202 or any 4xx). */
+/** The statuses a case accepts: an exact 4xx status, `accepted` (202), or `either` (202 or any 4xx). */
 export type Expectation = number | "accepted" | "either";
 
 export interface HostileCase {
@@ -25,8 +25,8 @@ export interface HostileCase {
   pagerDutyIncident?: string;
   /** The markup marker, for cases whose text must never reach a page unescaped. */
   markup?: string;
-  /** True for cases whose text asks the agent to act. */
-  injected?: boolean;
+  /** Where the case's text instructs the agent to act: in the alert itself, or only in the log rows its query returns. */
+  injected?: "alert" | "logs";
 }
 
 /** Script and HTML that would run if a page printed it unescaped; the marker is searched for in pages. */
@@ -59,7 +59,7 @@ function seeded(seed: number): () => number {
   };
 }
 
-/** A fired metric alert from the corpus with a fresh alert id. */
+/** Builds a fired metric alert from the corpus with a fresh alert id. */
 function azureAlert(): any {
   const alert = corpusJson("az-cs-metric-static-fired.json");
   alert.data.essentials.alertId = alert.data.essentials.alertId.replace(/[^/]+$/, randomUUID());
@@ -74,7 +74,7 @@ function azureCase(category: string, name: string, body: Buffer | string, expect
   return { category, name: `${category}: ${name}`, route: "azure-monitor", body: Buffer.isBuffer(body) ? body : Buffer.from(body, "utf8"), headers: AZURE_HEADERS, expect, ...extra };
 }
 
-/** A PagerDuty `incident.triggered` for a fresh incident, edited, then signed with `secret`. */
+/** Builds a PagerDuty `incident.triggered` for a fresh incident, edited, then signed with `secret`. */
 function pagerDutyCase(category: string, name: string, secret: string, edit: (event: any) => void, expect: Expectation, extra: Partial<HostileCase> = {}): HostileCase {
   const incidentId = pagerDutyIncidentId("QHOST");
   const webhook = corpusJson("pd-incident-triggered.json");
@@ -306,8 +306,14 @@ function injectedInstructions(secret: string, probeUrl: string): HostileCase[] {
     alert.data.essentials.description = text;
     alert.data.essentials.alertRule = `${text.slice(0, 60)} rule ${index}`;
     alert.data.customProperties = { note: text, healthProbeUrl: probeUrl };
-    cases.push(azureCase("injected instructions", `azure ${index}`, json(alert), "accepted", { injected: true }));
-    cases.push(pagerDutyCase("injected instructions", `pagerduty ${index}`, secret, (event) => (event.data.title = text), "accepted", { injected: true }));
+    cases.push(azureCase("injected instructions", `azure ${index}`, json(alert), "accepted", { injected: "alert" }));
+    cases.push(pagerDutyCase("injected instructions", `pagerduty ${index}`, secret, (event) => (event.data.title = text), "accepted", { injected: "alert" }));
+  }
+  // A plain log alert: the instructions arrive only through the rows its query returns (the Logs fake serves INJECTIONS).
+  for (let index = 0; index < 4; index++) {
+    const alert = corpusJson("az-cs-logv2-fired.json");
+    alert.data.essentials.alertId = alert.data.essentials.alertId.replace(/[^/]+$/, randomUUID());
+    cases.push(azureCase("injected instructions", `azure log rows ${index}`, json(alert), "accepted", { injected: "logs" }));
   }
   return cases;
 }

@@ -1,8 +1,8 @@
 import { sendJson, startFake, type RunningFake } from "../../fakes/https";
 
 /**
- * A chat completions fake that plays a model fully taken over by prompt injection: in every reply
- * it submits an `actionable` assessment and calls every action function it is offered twice,
+ * A chat completions fake that plays a model fully taken over by prompt injection. In every reply
+ * it submits an `actionable` assessment and calls every action function it is offered twice:
  * once on the incident's own target and once on a foreign one. Only the agent's guardrails and
  * approvals stand between these proposals and a write.
  */
