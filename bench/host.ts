@@ -1,12 +1,11 @@
 import type { Logger } from "../src/app/logger";
 import { startLocalHost } from "../src/local/host";
-import { limitLocalDurableConcurrency } from "./support/durableLimit";
 
 /**
  * The local host in its own process, for the benchmarks: reads its settings as JSON from
  * BENCH_HOST_ENV, writes only errors (one line each, to stderr), and prints `listening <url>` once
- * it serves. SIGTERM stops it cleanly. BENCH_DURABLE_LIMIT=n bounds the local durable runtime to
- * n episodes and n activities at a time (an experiment; see support/durableLimit.ts).
+ * it serves. SIGTERM stops it cleanly. BENCH_DURABLE_LIMIT=n sets LOCAL_DURABLE_CONCURRENCY, the
+ * number of episodes and of activities the local durable runtime runs at once.
  */
 
 /** Error lines written before the logger only counts, so a storm of failures cannot flood the parent. */
@@ -48,8 +47,7 @@ function safeJson(value: unknown): string {
 
 async function main(): Promise<void> {
   const env = JSON.parse(process.env.BENCH_HOST_ENV ?? "{}") as Record<string, string>;
-  const limit = Number(process.env.BENCH_DURABLE_LIMIT ?? "");
-  if (Number.isInteger(limit) && limit > 0) limitLocalDurableConcurrency(limit);
+  if (process.env.BENCH_DURABLE_LIMIT) env.LOCAL_DURABLE_CONCURRENCY = process.env.BENCH_DURABLE_LIMIT;
   const host = await startLocalHost({ env, logger: errorLogger(), port: Number(env.PORT ?? 0) });
   process.stdout.write(`listening ${host.url}\n`);
 

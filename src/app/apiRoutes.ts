@@ -17,7 +17,13 @@ function listFilter<T extends string>(value: string | null, allowed: readonly T[
 
 async function health(_request: HttpRequest, context: InvocationContext) {
   try {
-    await getServices().tables.table("incidents");
+    // One cheap read with a short deadline, so health turns 503 when intake would.
+    const incidents = await getServices().tables.table("incidents");
+    const page = incidents.listEntities({ queryOptions: { filter: "PartitionKey eq 'health'", select: ["RowKey"] } }).byPage({ maxPageSize: 1 });
+    await Promise.race([
+      page.next(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("storage did not answer within 2 s")), 2000).unref()),
+    ]);
     return json(200, { status: "ok" });
   } catch (error) {
     context.error("Health check failed: storage is not reachable.", { error: (error as Error).message });

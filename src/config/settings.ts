@@ -89,6 +89,8 @@ export interface Settings {
     promptTokenBudget: number;
   };
 
+  /** Orchestration episodes and activities the local host runs at once (`LOCAL_DURABLE_CONCURRENCY`). */
+  localDurableConcurrency: number;
   collectorTimeoutSeconds: number;
   verifyDelayMinutes: number;
   retentionDays: number;
@@ -233,6 +235,7 @@ export function readSettings(env: Env = process.env): Settings {
       model: text(env, "OPENAI_MODEL"),
       promptTokenBudget: positiveNumber(env, "LLM_PROMPT_TOKEN_BUDGET", 6000, { integer: true }),
     },
+    localDurableConcurrency: positiveNumber(env, "LOCAL_DURABLE_CONCURRENCY", 4, { integer: true }),
     collectorTimeoutSeconds: positiveNumber(env, "COLLECTOR_TIMEOUT_SECONDS", 20),
     verifyDelayMinutes: positiveNumber(env, "VERIFY_DELAY_MINUTES", 5),
     retentionDays: positiveNumber(env, "RETENTION_DAYS", 90),

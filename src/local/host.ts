@@ -74,7 +74,12 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
 
   let runtime: LocalDurableRuntime | undefined;
   const services = new Services(settings, () => runtime!, { tables: options.tables, azureCredential: options.azureCredential });
-  runtime = new LocalDurableRuntime({ registry: options.registry ?? workflow, tables: services.tables, logger });
+  runtime = new LocalDurableRuntime({
+    registry: options.registry ?? workflow,
+    tables: services.tables,
+    logger,
+    maxConcurrency: settings.localDurableConcurrency,
+  });
   setServices(services);
 
   let server: Server | undefined;

@@ -201,13 +201,29 @@ export class PagerDutyClient {
    * incident key and the step that writes it (see `noteMarker`).
    */
   async addNote(incidentId: string, marker: string, text: string): Promise<AddNoteResult> {
-    const existing = (await this.listNotes(incidentId)).find((note) => note.content.includes(marker));
-    if (existing) return { note: existing, created: false };
+    for (let attempt = 1; ; attempt++) {
+      const existing = (await this.listNotes(incidentId)).find((note) => note.content.includes(marker));
+      if (existing) return { note: existing, created: false };
 
-    const body = await this.request<{ note: PagerDutyNote }>("POST", `/incidents/${encodeURIComponent(incidentId)}/notes`, {
-      note: { content: cut(`${marker} ${text}`) },
-    });
-    return { note: body.note, created: true };
+      try {
+        // Only a 429 is retried inside the POST: PagerDuty rejected it unprocessed. After a 5xx or
+        // a lost response the note may exist, so the loop lists the notes again before posting.
+        const body = await this.request<{ note: PagerDutyNote }>(
+          "POST",
+          `/incidents/${encodeURIComponent(incidentId)}/notes`,
+          { note: { content: cut(`${marker} ${text}`) } },
+          { retryServerErrors: false },
+        );
+        return { note: body.note, created: true };
+      } catch (error) {
+        const status = error instanceof PagerDutyError ? error.status : 0;
+        const unknownOutcome = status === 0 || status >= 500;
+        if (!unknownOutcome || attempt >= this.maxAttempts) throw error;
+        const delay = this.backoff(attempt);
+        this.logger.warn("PagerDuty note may not have been stored; checking before posting again.", { incidentId, attempt, delayMs: delay, error: (error as Error).message });
+        await this.sleep(delay);
+      }
+    }
   }
 
   async listIncidentAlerts(incidentId: string): Promise<PagerDutyAlert[]> {
@@ -241,7 +257,12 @@ export class PagerDutyClient {
     return items;
   }
 
-  private async request<T>(method: "GET" | "PUT" | "POST", path: string, body?: unknown): Promise<T> {
+  /**
+   * Sends one request, retrying 429 (after the rate-limit reset) and, unless `retryServerErrors`
+   * is false, 5xx responses and network errors with backoff.
+   */
+  private async request<T>(method: "GET" | "PUT" | "POST", path: string, body?: unknown, options: { retryServerErrors?: boolean } = {}): Promise<T> {
+    const retryServerErrors = options.retryServerErrors ?? true;
     const url = `${this.apiUrl}${path}`;
     const headers: Record<string, string> = {
       Authorization: `Token token=${this.options.apiKey}`,
@@ -260,7 +281,7 @@ export class PagerDutyClient {
           signal: AbortSignal.timeout(this.requestTimeoutMs),
         });
       } catch (error) {
-        if (attempt >= this.maxAttempts) {
+        if (attempt >= this.maxAttempts || !retryServerErrors) {
           throw new PagerDutyError(`PagerDuty ${method} ${path} failed after ${attempt} attempts: ${(error as Error).message}`, 0);
         }
         const delay = this.backoff(attempt);
@@ -273,7 +294,8 @@ export class PagerDutyClient {
       if (response.ok) return parseBody<T>(text);
 
       const failure = parseError(text);
-      if (RETRYABLE.has(response.status) && attempt < this.maxAttempts) {
+      const retryable = response.status === 429 || (retryServerErrors && RETRYABLE.has(response.status));
+      if (retryable && attempt < this.maxAttempts) {
         const delay = response.status === 429 ? this.rateLimitDelay(response, attempt) : this.backoff(attempt);
         this.logger.warn("PagerDuty returned a retryable status; retrying.", { method, path, status: response.status, attempt, delayMs: delay });
         await this.sleep(delay);

@@ -18,6 +18,7 @@ import {
   type InstanceSnapshot,
 } from "./store";
 import { TimerScheduler } from "./timers";
+import { ConcurrencyLimit } from "./limit";
 
 export interface LocalDurableRuntimeOptions {
   registry: WorkflowRegistry;
@@ -29,6 +30,12 @@ export interface LocalDurableRuntimeOptions {
    * `whenFinished`. Default 1000.
    */
   pollIntervalMs?: number;
+  /**
+   * Orchestration episodes and, separately, activities that run at once; the rest wait. Default 4.
+   * Unbounded work let each incident's storage calls queue ahead of intake requests on a busy
+   * host (see docs/benchmarks.md); the Functions host applies its own limits from host.json.
+   */
+  maxConcurrency?: number;
 }
 
 /** Attempts to commit an episode when another writer keeps changing the instance. */
@@ -53,6 +60,8 @@ const FINISHED: ReadonlySet<InstanceRuntimeStatus> = new Set(["Completed", "Fail
 export class LocalDurableRuntime implements OrchestrationPort {
   private readonly store: DurableStore;
   private readonly activities: ActivityRunner;
+  private readonly episodeLimit: ConcurrencyLimit;
+  private readonly activityLimit: ConcurrencyLimit;
   private readonly timers = new TimerScheduler();
   private readonly registry: WorkflowRegistry;
   private readonly logger: Logger;
@@ -78,6 +87,8 @@ export class LocalDurableRuntime implements OrchestrationPort {
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.store = new DurableStore(options.tables);
     this.activities = new ActivityRunner(options.registry.activities, options.logger);
+    this.episodeLimit = new ConcurrencyLimit(options.maxConcurrency ?? 4);
+    this.activityLimit = new ConcurrencyLimit(options.maxConcurrency ?? 4);
     this.finished.setMaxListeners(0);
   }
 
@@ -217,7 +228,9 @@ export class LocalDurableRuntime implements OrchestrationPort {
     entry.done = (async () => {
       while (entry.again && !this.stopped) {
         entry.again = false;
-        await this.runEpisodeSafely(instanceId);
+        await this.episodeLimit.run(async () => {
+          if (!this.stopped) await this.runEpisodeSafely(instanceId);
+        });
       }
       this.queues.delete(instanceId);
     })();
@@ -363,7 +376,7 @@ export class LocalDurableRuntime implements OrchestrationPort {
   private startActivity(instanceId: string, scheduled: HistoryEvent): void {
     const key = workKey(instanceId, scheduled.EventId);
     const done = (async () => {
-      const result = await this.activities.run(instanceId, scheduled);
+      const result = await this.activityLimit.run(() => this.activities.run(instanceId, scheduled));
       await this.deliver(instanceId, scheduled.EventId, () => result);
     })().finally(() => this.running.delete(key));
     this.running.set(key, { instanceId, done });

@@ -26,9 +26,9 @@ export interface TestRuntime {
 /** Starts a runtime on fresh tables; `stopAll` stops every runtime made this way. */
 const started: LocalDurableRuntime[] = [];
 
-export function createRuntime(registry: WorkflowRegistry, tables: TableStore = testTables("dur")): TestRuntime {
+export function createRuntime(registry: WorkflowRegistry, tables: TableStore = testTables("dur"), options: { maxConcurrency?: number } = {}): TestRuntime {
   const logger = memoryLogger();
-  const runtime = new LocalDurableRuntime({ registry, tables, logger, pollIntervalMs: 100 });
+  const runtime = new LocalDurableRuntime({ registry, tables, logger, pollIntervalMs: 100, maxConcurrency: options.maxConcurrency ?? 8 });
   started.push(runtime);
   return { runtime, tables, logger };
 }

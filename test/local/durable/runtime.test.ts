@@ -122,6 +122,36 @@ describe("LocalDurableRuntime", () => {
     expect(status.output).toEqual([2, 4, 6, 8, 10]);
   });
 
+  test("maxConcurrency bounds running activities", async () => {
+    let running = 0;
+    let peak = 0;
+    const { runtime } = createRuntime(
+      {
+        orchestrations: {
+          fanOut: function* (context: OrchestrationContext) {
+            return yield context.df.Task.all([1, 2, 3, 4, 5, 6].map((n) => context.df.callActivity("slow", n)));
+          },
+        },
+        activities: {
+          slow: async (n: number) => {
+            peak = Math.max(peak, ++running);
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            running--;
+            return n;
+          },
+        },
+      },
+      undefined,
+      { maxConcurrency: 2 },
+    );
+
+    await runtime.start("fanOut", "bounded-1", undefined);
+    const status = await runtime.whenFinished("bounded-1");
+
+    expect(status.output).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(peak).toBe(2);
+  });
+
   test("Task.any: event wins over timer", async () => {
     const { runtime } = createRuntime({ orchestrations: { approvalRace }, activities: {} });
 
