@@ -35,10 +35,8 @@ export const INCIDENT_STATUSES: readonly IncidentStatus[] = [
 ];
 export const SEVERITIES: readonly Severity[] = ["Sev0", "Sev1", "Sev2", "Sev3", "Sev4"];
 
-/** The alert's own condition, where it has one: what fired and over which window. */
-export interface AlertCondition {
-  /** `metric`, `log`, `activity-log`, `prometheus`, `health` or `other`. */
-  kind: "metric" | "log" | "activity-log" | "prometheus" | "health" | "other";
+/** One criterion of a metric or log alert rule. */
+export interface AlertCriterion {
   metricName?: string;
   metricNamespace?: string;
   /** Azure operator as sent, for example `GreaterThan`. */
@@ -49,6 +47,15 @@ export interface AlertCondition {
   dimensions?: Array<{ name: string; value: string }>;
   /** KQL of a log alert, or PromQL of a Prometheus alert. */
   query?: string;
+}
+
+/**
+ * The alert's own condition, where it has one: what fired and over which window. The criterion
+ * fields describe the first criterion.
+ */
+export interface AlertCondition extends AlertCriterion {
+  /** `metric`, `log`, `activity-log`, `prometheus`, `health` or `other`. */
+  kind: "metric" | "log" | "activity-log" | "prometheus" | "health" | "other";
   /** ISO-8601 window start and end of the evaluation, when the alert states them. */
   windowStart?: string;
   windowEnd?: string;
@@ -65,18 +72,6 @@ export interface AlertCondition {
    * status of a Resource Health event, Prometheus annotations, Smart Detector values.
    */
   facts?: Record<string, string>;
-}
-
-/** One criterion of a metric or log alert rule. */
-export interface AlertCriterion {
-  metricName?: string;
-  metricNamespace?: string;
-  operator?: string;
-  threshold?: number;
-  observedValue?: number;
-  timeAggregation?: string;
-  dimensions?: Array<{ name: string; value: string }>;
-  query?: string;
 }
 
 /** State of a PagerDuty incident as its latest webhook reported it. */
