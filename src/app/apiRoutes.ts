@@ -22,7 +22,7 @@ async function health(_request: HttpRequest, context: InvocationContext) {
     const page = incidents.listEntities({ queryOptions: { filter: "PartitionKey eq 'health'", select: ["RowKey"] } }).byPage({ maxPageSize: 1 });
     await Promise.race([
       page.next(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error("storage did not answer within 2 s")), 2000).unref()),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("storage did not respond within 2 s")), 2000).unref()),
     ]);
     return json(200, { status: "ok" });
   } catch (error) {

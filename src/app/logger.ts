@@ -1,6 +1,6 @@
 /**
- * The logging surface the app's modules use. `InvocationContext` from `@azure/functions` satisfies
- * it, so the Functions logger (and Application Insights in Azure) receives every line; the local
+ * Logging interface of the app's modules. `InvocationContext` from `@azure/functions` satisfies
+ * it, so the Functions logger (and Application Insights in Azure) receives every line. The local
  * host passes a console-backed logger of the same shape.
  */
 export interface Logger {
@@ -16,7 +16,7 @@ export const silentLogger: Logger = {
   error: () => undefined,
 };
 
-/** A console-backed logger with a prefix, for the local host and command-line tools. */
+/** Creates a console-backed logger with a prefix, for the local host and command-line tools. */
 export function consoleLogger(prefix = ""): Logger {
   const tag = prefix ? `[${prefix}] ` : "";
   return {

@@ -64,7 +64,7 @@ export interface Settings {
 
   azure: {
     /**
-     * Which Azure credential to build: `managed-identity` (with `clientId` for a user-assigned
+     * Kind of Azure credential to build: `managed-identity` (with `clientId` for a user-assigned
      * identity), `default` (DefaultAzureCredential chain), or undefined for none.
      */
     credential?: "managed-identity" | "default";

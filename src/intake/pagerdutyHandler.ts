@@ -90,9 +90,9 @@ async function deliver(services: Services, exchange: IntakeExchange, event: Page
     return exchange.accepted("duplicate", claim.record.incidentKey, details);
   }
   if (claim.result === "in-progress") {
-    // Another request has claimed this event and usually finishes within milliseconds: wait for
-    // it briefly and answer `duplicate`. Only when it is still running does the sender get a 503,
-    // which PagerDuty retries, so the event is never acknowledged before one request stored it.
+    // Another request has claimed this event and usually finishes within milliseconds, so wait
+    // briefly and respond `duplicate`. Only when it is still running does the sender get a 503,
+    // which PagerDuty retries, so no delivery gets a 2xx before one request has stored the event.
     const finished = await waitForDelivery(deliveries, eventDeliveryKey(event), IN_PROGRESS_WAIT_MS);
     if (finished) {
       if (webhookId) await deliveries.complete(DELIVERIES, webhookDeliveryKey(webhookId), { outcome: "duplicate", incidentKey: finished.incidentKey, eventType: event.event_type });

@@ -44,7 +44,7 @@ export function validatePagerDutyIncidentChildData(value: unknown): Validation<P
   return run(validators.pagerDutyIncidentChild, value, "event.data");
 }
 
-/** What a field checked by a pattern must look like, by field name. */
+/** Rule text for each field checked by a pattern, by field name. */
 const PATTERN_RULES: Record<string, string> = {
   severity: "must be one of Sev0, Sev1, Sev2, Sev3, Sev4 or null",
   monitorCondition: "must be Fired, Resolved or null",

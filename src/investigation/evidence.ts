@@ -4,7 +4,7 @@ export type ResultStatus = "success" | "no_data" | "partial" | "error" | "timeou
 /** Names of the evidence collectors. */
 export type CollectorName = "probe" | "metrics" | "logs" | "resourceHealth" | "changes";
 
-/** What a collector tried: enough for a person (or a model) to repeat it. */
+/** Record of what a collector tried: enough for a person (or a model) to repeat it. */
 export interface Attempt {
   resource?: string;
   url?: string;
@@ -15,7 +15,7 @@ export interface Attempt {
 }
 
 /**
- * One evidence item. `findings` holds the collector's typed facts (for example the metric series
+ * One evidence item. `findings` contains the collector's typed facts (for example the metric series
  * and whether it still breaches); `summary` is one or two sentences for the thread and the analyst.
  */
 export interface Evidence {
@@ -25,7 +25,7 @@ export interface Evidence {
   status: Exclude<ResultStatus, "approval_required">;
   summary: string;
   attempted: Attempt;
-  /** What the service answered: status code, error code and message, or a short excerpt. */
+  /** Service response: status code, error code and message, or a short excerpt. */
   response?: { status?: number; code?: string; message?: string; excerpt?: string };
   findings?: Record<string, unknown>;
   /** Resource ids that the collector returned, lower-cased; they widen the reader-mode scope. */

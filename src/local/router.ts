@@ -24,20 +24,20 @@ export class Router {
   }
 
   /**
-   * Returns the route for `method` and `path`; `{ allowed }` lists the methods of the path when
-   * only the method differs; `invalid-path` when a parameter is not valid percent-encoding.
-   * HEAD is served by a GET route, as HTTP requires.
+   * Returns the route for `method` and `path`, or undefined. When only the method differs it
+   * returns `{ allowed }` with the path's methods, and `invalid-path` when a parameter is not valid
+   * percent-encoding. A GET route serves HEAD too, as HTTP requires.
    */
   match(method: string, path: string): RouteMatch | { allowed: string[] } | "invalid-path" | undefined {
     const prefix = `/${this.prefix}/`;
     if (!path.toLowerCase().startsWith(prefix)) return undefined;
     const rest = path.slice(prefix.length).replace(/\/+$/, "");
-    const wanted = method.toUpperCase() === "HEAD" ? "GET" : method.toUpperCase();
+    const requested = method.toUpperCase() === "HEAD" ? "GET" : method.toUpperCase();
     const allowed = new Set<string>();
     for (const candidate of this.compiled) {
       const found = candidate.pattern.exec(rest);
       if (!found) continue;
-      if (!candidate.route.methods.includes(wanted as never)) {
+      if (!candidate.route.methods.includes(requested as never)) {
         candidate.route.methods.forEach((name) => allowed.add(name));
         continue;
       }

@@ -58,12 +58,12 @@ async function main(): Promise<void> {
     console.error(`Could not reach ${base}: ${(error as Error).message}. Start the agent first with npm start.`);
     process.exit(1);
   }
-  const answer = (await response.json().catch(() => ({}))) as { incidentKey?: string; outcome?: string; error?: { message?: string } };
-  console.log(`POST ${endpoint.replace(/\?.*$/, "")} → ${response.status} ${answer.outcome ?? answer.error?.message ?? ""}`);
-  if (!answer.incidentKey) process.exit(response.ok ? 0 : 1);
+  const result = (await response.json().catch(() => ({}))) as { incidentKey?: string; outcome?: string; error?: { message?: string } };
+  console.log(`POST ${endpoint.replace(/\?.*$/, "")} → ${response.status} ${result.outcome ?? result.error?.message ?? ""}`);
+  if (!result.incidentKey) process.exit(response.ok ? 0 : 1);
 
-  const key = encodeURIComponent(answer.incidentKey);
-  console.log(`Incident ${answer.incidentKey}`);
+  const key = encodeURIComponent(result.incidentKey);
+  console.log(`Incident ${result.incidentKey}`);
   console.log(`  Thread page: ${base}/api/ui/incidents/${key}`);
   console.log(`  Thread JSON: ${base}/api/incidents/${key}/thread`);
 

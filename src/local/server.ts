@@ -7,8 +7,8 @@ import type { Logger } from "../app/logger";
 import { Router } from "./router";
 
 /**
- * Bodies above this size are refused before a handler runs, so a hostile client cannot make the
- * local host buffer unbounded data; intake applies its own, smaller limit with a 413 of its own.
+ * Largest body the local host buffers. Larger ones are rejected before a handler runs, so a
+ * hostile client cannot make it buffer unbounded data. Intake applies its own, smaller limit.
  */
 const MAX_BUFFERED_BODY_BYTES = 8 * 1024 * 1024;
 

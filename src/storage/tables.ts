@@ -2,7 +2,7 @@ import { TableClient, TableServiceClient, type TableEntity } from "@azure/data-t
 import type { TokenCredential } from "@azure/core-auth";
 import { RestError } from "@azure/core-rest-pipeline";
 
-/** Where the tables live and how to name them. */
+/** Location of the tables and the prefix of their names. */
 export interface TableStoreOptions {
   connectionString?: string;
   /** Table service URL for identity-based access, with `credential`. */
@@ -69,7 +69,7 @@ export function isStatus(error: unknown, status: number): boolean {
 
 /**
  * True for failures that a retry may fix: the storage service could not be reached, timed out, or
- * answered 5xx or 429. Intake answers 503 for these so that senders retry.
+ * returned 5xx or 429. Intake answers 503 for these so that senders retry.
  */
 export function isTransientStorageError(error: unknown): boolean {
   const status = (error as { statusCode?: number })?.statusCode;

@@ -1,5 +1,5 @@
 /**
- * The names and kinds of every tool the agent knows. Handlers validate their allow-lists against
+ * The names and kinds of every tool the agent has. Handlers validate their allow-lists against
  * this list; the registry in this folder adds argument schemas and executors.
  *
  * Kinds: `read` tools only look; `bookkeeping` tools tell people the agent is working (acknowledge,
@@ -39,9 +39,9 @@ export function toolsOfKind(kind: ToolKind): ToolName[] {
 }
 
 /**
- * The tools a handler gets when it names none: every read and bookkeeping tool, plus the write
- * tools. In reader mode each write waits for approval; in autonomous mode only closing a false
- * positive and resolving run by default, and remediations must be listed explicitly.
+ * Returns the tools a handler gets when it names none. In reader mode that is every tool, and each
+ * write waits for approval. In autonomous mode only the write tools that resolve or close an
+ * incident are included, so remediations must be listed explicitly.
  */
 export function defaultTools(autonomy: "reader" | "autonomous"): ToolName[] {
   if (autonomy === "reader") return [...TOOL_NAMES];

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { sendJson, startFake, type RecordedRequest, type RunningFake } from "./https";
+import { sendJson, startFake, type RecordedRequest, type RunningFake, createPauses } from "./https";
 
 /**
  * An HTTPS loopback fake of the Azure Resource Manager endpoints the agent uses: metrics
@@ -222,16 +222,7 @@ export async function startArmFake(): Promise<ArmFake> {
     },
   ];
 
-  // Pending delays end when the fake closes, so a closed fake keeps no timer.
-  const timers = new Set<NodeJS.Timeout>();
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
+  const { pause, clear: clearPauses } = createPauses();
 
   const running = await startFake(async (request, response) => {
     if (delayMs > 0) await pause(delayMs);
@@ -254,7 +245,7 @@ export async function startArmFake(): Promise<ArmFake> {
   const fake: ArmFake = {
     ...running,
     close: async () => {
-      for (const timer of timers) clearTimeout(timer);
+      clearPauses();
       await running.close();
     },
     pageSize: 100,

@@ -70,3 +70,22 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   response.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
   response.end(JSON.stringify(body));
 }
+
+/** Delays for fakes that answer slowly; `clear` ends every pending delay, so a closed fake keeps no timer. */
+export function createPauses(): { pause(ms: number): Promise<void>; clear(): void } {
+  const timers = new Set<NodeJS.Timeout>();
+  return {
+    pause: (ms) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          resolve();
+        }, ms);
+        timers.add(timer);
+      }),
+    clear: () => {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}

@@ -1,4 +1,4 @@
-import { sendJson, startFake, type RunningFake } from "./https";
+import { sendJson, startFake, type RunningFake, createPauses } from "./https";
 
 /**
  * An HTTPS loopback fake of the Log Analytics query API: `POST /v1/workspaces/{id}/query` and the
@@ -58,16 +58,7 @@ export async function startLogsFake(): Promise<LogsFake> {
   const calls: LogsCall[] = [];
   let delayMs = 0;
 
-  // Pending delays end when the fake closes, so a closed fake keeps no timer.
-  const timers = new Set<NodeJS.Timeout>();
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
+  const { pause, clear: clearPauses } = createPauses();
 
   const running = await startFake(async (request, response) => {
     if (delayMs > 0) await pause(delayMs);
@@ -129,7 +120,7 @@ export async function startLogsFake(): Promise<LogsFake> {
   return {
     ...running,
     close: async () => {
-      for (const timer of timers) clearTimeout(timer);
+      clearPauses();
       await running.close();
     },
     calls,

@@ -7,6 +7,7 @@ import { QUICKSTART_NAME, quickstartConfig } from "../../src/handlers/quickstart
 import { renderHandlerReference, schemaPropertyPaths } from "../../src/handlers/reference";
 import { handlerNameProblem, validateHandlerConfig } from "../../src/handlers/schema";
 import type { Handler } from "../../src/handlers/handler";
+import { testIncident } from "../support/incident";
 
 const DOC_PATH = join(__dirname, "../../docs/handlers.md");
 const START = "<!-- reference:start -->";
@@ -27,26 +28,7 @@ function exampleHandlers(markdown: string): Handler[] {
 }
 
 function incident(overrides: Partial<Incident>): Incident {
-  return {
-    key: "pagerduty-q1",
-    source: "pagerduty",
-    sourceId: "Q1",
-    title: "Disk almost full",
-    description: "",
-    priority: "P3",
-    status: "open",
-    targets: [],
-    subscriptions: [],
-    resourceGroups: [],
-    resourceTypes: [],
-    tags: {},
-    customProperties: {},
-    firedAt: "2026-01-01T00:00:00.000Z",
-    createdAt: "2026-01-01T00:00:00.000Z",
-    updatedAt: "2026-01-01T00:00:00.000Z",
-    links: [],
-    ...overrides,
-  };
+  return testIncident({ key: "pagerduty-q1", source: "pagerduty", sourceId: "Q1", title: "Disk almost full", ...overrides });
 }
 
 function readDoc(): string {

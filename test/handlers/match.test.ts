@@ -1,20 +1,16 @@
 import type { Incident } from "../../src/intake/incident";
 import type { Handler, HandlerMatch } from "../../src/handlers/handler";
 import { evaluate, matchIncident, type FilterName } from "../../src/handlers/match";
+import { testIncident } from "../support/incident";
 
 const SUBSCRIPTION = "00000000-1111-2222-3333-444444444444";
 const SITE = `/subscriptions/${SUBSCRIPTION}/resourcegroups/rg-shop/providers/microsoft.web/sites/checkout`;
 
 function incident(overrides: Partial<Incident> = {}): Incident {
-  return {
-    key: "azure-monitor-a1",
-    source: "azure-monitor",
-    sourceId: "a1",
+  return testIncident({
     title: "Prod-Checkout: HTTP 5xx Timeout rate high",
-    description: "",
     severity: "Sev3",
     priority: "P4",
-    status: "open",
     service: "Platform",
     alertRule: "checkout-5xx",
     targets: [SITE],
@@ -22,13 +18,8 @@ function incident(overrides: Partial<Incident> = {}): Incident {
     resourceGroups: ["rg-shop"],
     resourceTypes: ["microsoft.web/sites"],
     tags: { Team: "Payments", env: "prod" },
-    customProperties: {},
-    firedAt: "2026-01-01T00:00:00.000Z",
-    createdAt: "2026-01-01T00:00:00.000Z",
-    updatedAt: "2026-01-01T00:00:00.000Z",
-    links: [],
     ...overrides,
-  };
+  });
 }
 
 interface MatchCase {

@@ -6,28 +6,10 @@ import { handlerStore } from "../../src/handlers/store";
 import { routeIncidentActivity } from "../../src/workflow/activities/route";
 import { defaultTools } from "../../src/tools/catalog";
 import { handlerTestServices } from "./services";
+import { testIncident } from "../support/incident";
 
 function incident(key: string, priority: Incident["priority"]): Incident {
-  return {
-    key,
-    source: "azure-monitor",
-    sourceId: key,
-    title: "CPU high on checkout",
-    description: "",
-    severity: "Sev2",
-    priority,
-    status: "open",
-    targets: [],
-    subscriptions: [],
-    resourceGroups: [],
-    resourceTypes: [],
-    tags: {},
-    customProperties: {},
-    firedAt: "2026-01-01T00:00:00.000Z",
-    createdAt: "2026-01-01T00:00:00.000Z",
-    updatedAt: "2026-01-01T00:00:00.000Z",
-    links: [],
-  };
+  return testIncident({ key, sourceId: key, title: "CPU high on checkout", severity: "Sev2", priority });
 }
 
 async function twoHandlerServices() {

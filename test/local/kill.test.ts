@@ -5,7 +5,7 @@ import { freePort } from "../../src/local/azurite";
 import { ThreadStore } from "../../src/storage/threads";
 import { IncidentStore } from "../../src/storage/incidents";
 import { startFake, type RunningFake } from "../fakes/https";
-import { testConnectionString, testTables } from "../support/storage";
+import { childHostEnvironment, testTables } from "../support/storage";
 
 /**
  * Kills the real local host (`dist/src/local/main.js`, built by `npm test`) with SIGKILL while an
@@ -64,14 +64,7 @@ describe("local host killed mid-incident", () => {
     const incidents = new IncidentStore(tables);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const env = {
-      AzureWebJobsStorage: testConnectionString(),
-      TABLE_PREFIX: tables.prefix,
-      PORT: String(port),
-      LOCAL_STORAGE_PATH: ":memory:",
-      APPROVAL_SIGNING_KEY: "kill-test-signing-key-0123456789",
-      COLLECTOR_TIMEOUT_SECONDS: "120",
-    };
+    const env = childHostEnvironment(tables, port, { COLLECTOR_TIMEOUT_SECONDS: "120" });
 
     host = startHost(env);
     await waitForHealth(url);

@@ -16,3 +16,18 @@ export function testTables(label = "t", options: { exactPrefix?: boolean } = {})
   const prefix = options.exactPrefix ? label : `${label.replace(/[^A-Za-z]/g, "").slice(0, 6) || "t"}${randomBytes(4).toString("hex")}`;
   return new TableStore({ connectionString: testConnectionString(), prefix });
 }
+
+/**
+ * Returns the settings of a host run as a child process on `tables` and `port`: the run's Azurite,
+ * in-memory local storage, and a fixed approval signing key so links survive a restart.
+ */
+export function childHostEnvironment(tables: TableStore, port: number, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    AzureWebJobsStorage: testConnectionString(),
+    TABLE_PREFIX: tables.prefix,
+    PORT: String(port),
+    LOCAL_STORAGE_PATH: ":memory:",
+    APPROVAL_SIGNING_KEY: "child-host-signing-key-0123456789abcdef",
+    ...extra,
+  };
+}

@@ -9,7 +9,7 @@ import type { ThreadMessage } from "../../src/storage/threads";
 import { loopbackCertificate, type RunningFake } from "../fakes/https";
 import { startArmFake, type ArmFake } from "../fakes/arm";
 import { installArmActions, type ArmActions } from "../fakes/armActions";
-import { testConnectionString, testTables } from "../support/storage";
+import { childHostEnvironment, testTables } from "../support/storage";
 import { approvalLink, countKind, createScenario, finished, has, metricAlert, probeUrl, startProbeFake } from "./support";
 
 const projectRoot = path.resolve(__dirname, "../..");
@@ -93,15 +93,7 @@ describe("host killed during an approval wait", () => {
     const incidents = new IncidentStore(tables);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const env = {
-      AzureWebJobsStorage: testConnectionString(),
-      TABLE_PREFIX: tables.prefix,
-      PORT: String(port),
-      LOCAL_STORAGE_PATH: ":memory:",
-      APPROVAL_SIGNING_KEY: "kill-act-signing-key-0123456789abcdef",
-      AZURE_ARM_ENDPOINT: arm.url,
-      COLLECTOR_TIMEOUT_SECONDS: "10",
-    };
+    const env = childHostEnvironment(tables, port, { AZURE_ARM_ENDPOINT: arm.url, COLLECTOR_TIMEOUT_SECONDS: "10" });
     const scenario = createScenario(actions, "kill", "after-restart");
 
     child = await startHost(env);

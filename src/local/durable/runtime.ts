@@ -31,9 +31,9 @@ export interface LocalDurableRuntimeOptions {
    */
   pollIntervalMs?: number;
   /**
-   * Orchestration episodes and, separately, activities that run at once; the rest wait. Default 4.
-   * Unbounded work let each incident's storage calls queue ahead of intake requests on a busy
-   * host (see docs/benchmarks.md); the Functions host applies its own limits from host.json.
+   * Maximum orchestration episodes, and separately activities, that run at once; the rest wait.
+   * Default 4. Without a bound, each incident's storage calls queued ahead of intake requests on a
+   * busy host (docs/benchmarks.md has the figures). The Functions host takes its limits from host.json.
    */
   maxConcurrency?: number;
 }
