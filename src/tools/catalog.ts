@@ -1,9 +1,9 @@
 /**
  * The names and kinds of every tool the agent has. Handlers validate their allow-lists against
- * this list; the registry in this folder adds argument schemas and executors.
+ * this list, and the registry in this folder adds argument schemas and executors.
  *
- * Kinds: `read` tools only look; `bookkeeping` tools tell people the agent is working (acknowledge,
- * notes) and run without approval when the handler allows them; `write` tools change a resource or
+ * Kinds: `read` tools only look. `bookkeeping` tools tell people the agent is working (acknowledge,
+ * notes) and run without approval when the handler allows them. `write` tools change a resource or
  * an incident's outcome and, in reader mode, wait for a human's approval.
  */
 export type ToolKind = "read" | "bookkeeping" | "write";

@@ -9,7 +9,7 @@ export function testConnectionString(): string {
 }
 
 /**
- * Returns a table store with a fresh random prefix, so each test sees empty tables; with
+ * Returns a table store with a fresh random prefix, so each test starts on empty tables. With
  * `exactPrefix` the label is the prefix, to reopen the tables of an earlier store.
  */
 export function testTables(label = "t", options: { exactPrefix?: boolean } = {}): TableStore {
